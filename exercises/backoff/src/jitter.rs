@@ -96,7 +96,11 @@ impl<R: RandomSource> Iterator for Delays<R> {
 /// The arithmetic is done in whole nanoseconds (`u128`), because
 /// `Duration::mul_f64` goes through `f64` seconds and can round a result to
 /// slightly above `high`, or panic near `Duration::MAX`.
-pub(crate) fn uniform(rng: &mut impl RandomSource, low: Duration, high: Duration) -> Duration {
+pub(crate) fn uniform(
+    rng: &mut impl RandomSource,
+    low: Duration,
+    high: Duration,
+) -> Duration {
     let span = high.saturating_sub(low).as_nanos();
     // `as` from f64 to an integer saturates (and maps NaN to 0): no panic
     // even if a fake random source returns something out of range.

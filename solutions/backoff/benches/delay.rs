@@ -27,11 +27,19 @@ fn jitter(c: &mut Criterion) {
     let backoff = Backoff::new(Duration::from_millis(100), Duration::from_secs(60))
         .expect("valid backoff");
     let mut group = c.benchmark_group("jittered delay, 10 attempts");
-    for jitter in [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated] {
+    for jitter in [
+        Jitter::None,
+        Jitter::Full,
+        Jitter::Equal,
+        Jitter::Decorrelated,
+    ] {
         group.bench_function(format!("{jitter:?}"), |b| {
             b.iter(|| {
                 let rng = fastrand::Rng::with_seed(42);
-                backoff.delays(black_box(jitter), rng).take(10).sum::<Duration>()
+                backoff
+                    .delays(black_box(jitter), rng)
+                    .take(10)
+                    .sum::<Duration>()
             });
         });
     }

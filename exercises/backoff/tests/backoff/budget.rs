@@ -22,7 +22,10 @@ fn retries_stop_once_half_the_tokens_are_gone() {
         budget.record_failure();
     }
     assert_eq!(budget.tokens(), 6.0, "each failure takes one token");
-    assert!(budget.allows_retry(), "6 of 10 tokens is more than half: retries allowed");
+    assert!(
+        budget.allows_retry(),
+        "6 of 10 tokens is more than half: retries allowed"
+    );
     budget.record_failure();
     assert!(
         !budget.allows_retry(),
@@ -44,7 +47,10 @@ fn successes_refill_the_budget_by_the_token_ratio() {
         6.0,
         "ten successes at ratio 0.1 give back exactly one token (no float drift)"
     );
-    assert!(budget.allows_retry(), "back above half: retries allowed again");
+    assert!(
+        budget.allows_retry(),
+        "back above half: retries allowed again"
+    );
 }
 
 #[test]
@@ -53,21 +59,44 @@ fn tokens_stay_between_zero_and_the_maximum() {
     for _ in 0..10 {
         budget.record_success();
     }
-    assert_eq!(budget.tokens(), 3.0, "successes never fill the budget past max_tokens");
+    assert_eq!(
+        budget.tokens(),
+        3.0,
+        "successes never fill the budget past max_tokens"
+    );
     for _ in 0..10 {
         budget.record_failure();
     }
-    assert_eq!(budget.tokens(), 0.0, "failures never take the budget below zero");
+    assert_eq!(
+        budget.tokens(),
+        0.0,
+        "failures never take the budget below zero"
+    );
 }
 
 #[test]
 fn invalid_budgets_are_rejected() {
-    assert_eq!(RetryBudget::new(0, 0.1).unwrap_err(), BudgetError::MaxTokens(0));
-    assert_eq!(RetryBudget::new(1001, 0.1).unwrap_err(), BudgetError::MaxTokens(1001));
-    assert_eq!(RetryBudget::new(10, 0.0).unwrap_err(), BudgetError::TokenRatio(0.0));
-    assert_eq!(RetryBudget::new(10, -1.0).unwrap_err(), BudgetError::TokenRatio(-1.0));
+    assert_eq!(
+        RetryBudget::new(0, 0.1).unwrap_err(),
+        BudgetError::MaxTokens(0)
+    );
+    assert_eq!(
+        RetryBudget::new(1001, 0.1).unwrap_err(),
+        BudgetError::MaxTokens(1001)
+    );
+    assert_eq!(
+        RetryBudget::new(10, 0.0).unwrap_err(),
+        BudgetError::TokenRatio(0.0)
+    );
+    assert_eq!(
+        RetryBudget::new(10, -1.0).unwrap_err(),
+        BudgetError::TokenRatio(-1.0)
+    );
     assert!(
-        matches!(RetryBudget::new(10, f64::NAN), Err(BudgetError::TokenRatio(_))),
+        matches!(
+            RetryBudget::new(10, f64::NAN),
+            Err(BudgetError::TokenRatio(_))
+        ),
         "NaN is not a token ratio"
     );
     assert_eq!(
@@ -92,5 +121,9 @@ fn one_budget_is_shared_by_many_threads() {
     for thread in threads {
         thread.join().expect("a thread panicked");
     }
-    assert_eq!(budget.tokens(), 600.0, "400 failures from 4 threads should take 400 tokens");
+    assert_eq!(
+        budget.tokens(),
+        600.0,
+        "400 failures from 4 threads should take 400 tokens"
+    );
 }

@@ -40,7 +40,11 @@ fn timeouts_and_dropped_connections_are_transient() {
 
 #[test]
 fn other_io_errors_are_permanent() {
-    for kind in [io::ErrorKind::NotFound, io::ErrorKind::PermissionDenied, io::ErrorKind::InvalidData] {
+    for kind in [
+        io::ErrorKind::NotFound,
+        io::ErrorKind::PermissionDenied,
+        io::ErrorKind::InvalidData,
+    ] {
         assert_eq!(
             classify(&io::Error::from(kind)),
             ErrorClass::Permanent,
@@ -71,9 +75,17 @@ fn errors_nobody_knows_are_permanent() {
 #[test]
 fn a_marker_decides_over_the_cause_below_it() {
     let forced_permanent = Permanent(Box::new(io::Error::from(io::ErrorKind::TimedOut)));
-    assert_eq!(classify(&forced_permanent), ErrorClass::Permanent, "the outermost known error decides");
+    assert_eq!(
+        classify(&forced_permanent),
+        ErrorClass::Permanent,
+        "the outermost known error decides"
+    );
     let forced_transient = Transient(Box::new(ValidationError));
-    assert_eq!(classify(&forced_transient), ErrorClass::Transient, "the outermost known error decides");
+    assert_eq!(
+        classify(&forced_transient),
+        ErrorClass::Transient,
+        "the outermost known error decides"
+    );
 }
 
 #[test]
@@ -88,8 +100,13 @@ fn a_marker_deep_in_the_chain_is_found() {
 
 #[tokio::test(start_paused = true)]
 async fn tokio_timeouts_are_transient() {
-    let elapsed = tokio::time::timeout(Duration::from_secs(1), std::future::pending::<()>())
-        .await
-        .expect_err("a pending future always times out");
-    assert_eq!(classify(&elapsed), ErrorClass::Transient, "tokio's Elapsed is a timeout");
+    let elapsed =
+        tokio::time::timeout(Duration::from_secs(1), std::future::pending::<()>())
+            .await
+            .expect_err("a pending future always times out");
+    assert_eq!(
+        classify(&elapsed),
+        ErrorClass::Transient,
+        "tokio's Elapsed is a timeout"
+    );
 }

@@ -11,15 +11,24 @@ fn ms(n: u64) -> Duration {
 
 #[test]
 fn the_first_retry_waits_the_base_delay() {
-    let backoff = Backoff::new(ms(100), ms(10_000)).expect("100ms..10s is a valid backoff");
-    assert_eq!(backoff.delay(0), ms(100), "attempt 0 should wait exactly the base delay");
+    let backoff =
+        Backoff::new(ms(100), ms(10_000)).expect("100ms..10s is a valid backoff");
+    assert_eq!(
+        backoff.delay(0),
+        ms(100),
+        "attempt 0 should wait exactly the base delay"
+    );
 }
 
 #[test]
 fn each_attempt_doubles_the_delay_until_the_cap() {
-    let backoff = Backoff::new(ms(100), ms(10_000)).expect("100ms..10s is a valid backoff");
+    let backoff =
+        Backoff::new(ms(100), ms(10_000)).expect("100ms..10s is a valid backoff");
     let delays: Vec<Duration> = (0..10).map(|attempt| backoff.delay(attempt)).collect();
-    let expected = [100, 200, 400, 800, 1_600, 3_200, 6_400, 10_000, 10_000, 10_000].map(ms);
+    let expected = [
+        100, 200, 400, 800, 1_600, 3_200, 6_400, 10_000, 10_000, 10_000,
+    ]
+    .map(ms);
     assert_eq!(
         delays, expected,
         "delays should double from the base and then stay at the cap"
@@ -43,7 +52,8 @@ fn the_largest_attempt_numbers_return_the_cap_without_overflowing() {
 fn a_huge_cap_still_doubles_past_attempt_32() {
     // A factor computed as `2u32.saturating_pow(n)` stops at u32::MAX, so the
     // curve would flatten at attempt 32 long before this cap.
-    let backoff = Backoff::new(Duration::from_nanos(1), Duration::MAX).expect("valid backoff");
+    let backoff =
+        Backoff::new(Duration::from_nanos(1), Duration::MAX).expect("valid backoff");
     assert_eq!(
         backoff.delay(40),
         Duration::from_nanos(1 << 40),
@@ -62,8 +72,15 @@ fn a_zero_base_is_rejected() {
 
 #[test]
 fn a_base_above_the_cap_is_rejected() {
-    let error = Backoff::new(ms(500), ms(100)).expect_err("base 500ms > cap 100ms should be refused");
-    assert_eq!(error, BackoffError::BaseAboveCap { base: ms(500), cap: ms(100) });
+    let error = Backoff::new(ms(500), ms(100))
+        .expect_err("base 500ms > cap 100ms should be refused");
+    assert_eq!(
+        error,
+        BackoffError::BaseAboveCap {
+            base: ms(500),
+            cap: ms(100)
+        }
+    );
     assert_eq!(
         error.to_string(),
         "base delay 500ms is greater than the cap 100ms",
@@ -88,7 +105,10 @@ fn delays_match_the_backon_crate() {
             .build()
             .collect();
         let ours: Vec<Duration> = (0..20).map(|attempt| ours.delay(attempt)).collect();
-        assert_eq!(ours, theirs, "base {base:?}, cap {cap:?}: backon's un-jittered curve differs");
+        assert_eq!(
+            ours, theirs,
+            "base {base:?}, cap {cap:?}: backon's un-jittered curve differs"
+        );
     }
 }
 

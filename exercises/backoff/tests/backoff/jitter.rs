@@ -16,10 +16,18 @@ fn backoff() -> Backoff {
 }
 
 fn first(jitter: Jitter, random: f64, count: usize) -> Vec<Duration> {
-    backoff().delays(jitter, Fixed(random)).take(count).collect()
+    backoff()
+        .delays(jitter, Fixed(random))
+        .take(count)
+        .collect()
 }
 
-const ALL: [Jitter; 4] = [Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated];
+const ALL: [Jitter; 4] = [
+    Jitter::None,
+    Jitter::Full,
+    Jitter::Equal,
+    Jitter::Decorrelated,
+];
 
 #[test]
 fn no_jitter_follows_the_backoff_curve() {
@@ -65,30 +73,54 @@ fn decorrelated_jitter_grows_from_the_previous_delay() {
     // uniform(100, 1725) is 912.5, and uniform(100, 2737.5) is above the cap.
     assert_eq!(
         first(Jitter::Decorrelated, 0.5, 6),
-        [ms(200), ms(350), ms(575), Duration::from_micros(912_500), ms(1_000), ms(1_000)],
+        [
+            ms(200),
+            ms(350),
+            ms(575),
+            Duration::from_micros(912_500),
+            ms(1_000),
+            ms(1_000)
+        ],
         "decorrelated jitter is min(cap, uniform(base, previous * 3))"
     );
 }
 
 #[test]
 fn full_jitter_is_the_default() {
-    assert_eq!(Jitter::default(), Jitter::Full, "full jitter does the least work overall");
+    assert_eq!(
+        Jitter::default(),
+        Jitter::Full,
+        "full jitter does the least work overall"
+    );
 }
 
 #[test]
 fn the_same_seed_gives_the_same_schedule() {
     for jitter in ALL {
         let run = |seed| -> Vec<Duration> {
-            backoff().delays(jitter, fastrand::Rng::with_seed(seed)).take(20).collect()
+            backoff()
+                .delays(jitter, fastrand::Rng::with_seed(seed))
+                .take(20)
+                .collect()
         };
-        assert_eq!(run(7), run(7), "{jitter:?}: the delays should depend only on the random source");
+        assert_eq!(
+            run(7),
+            run(7),
+            "{jitter:?}: the delays should depend only on the random source"
+        );
     }
 }
 
 #[test]
 fn the_delays_never_end() {
-    let count = backoff().delays(Jitter::Full, fastrand::Rng::with_seed(1)).take(10_000).count();
-    assert_eq!(count, 10_000, "the retry loop, not the iterator, decides when to stop");
+    let count = backoff()
+        .delays(Jitter::Full, fastrand::Rng::with_seed(1))
+        .take(10_000)
+        .count();
+    assert_eq!(
+        count, 10_000,
+        "the retry loop, not the iterator, decides when to stop"
+    );
 }
 
 proptest! {

@@ -39,14 +39,20 @@ struct CallFailed {
 }
 
 fn timed_out(attempt: u32) -> CallFailed {
-    CallFailed { attempt, cause: io::Error::from(io::ErrorKind::TimedOut) }
+    CallFailed {
+        attempt,
+        cause: io::Error::from(io::ErrorKind::TimedOut),
+    }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_first_success_returns_at_once() {
     let start = Instant::now();
     let result: Result<&str, RetryError<CallFailed>> =
-        retry(&policy(3), &roomy_budget(), Fixed(0.5), |_| async { Ok("done") }).await;
+        retry(&policy(3), &roomy_budget(), Fixed(0.5), |_| async {
+            Ok("done")
+        })
+        .await;
     assert_eq!(result.expect("the call succeeded"), "done");
     assert_eq!(start.elapsed(), Duration::ZERO, "no retry means no sleep");
 }
@@ -57,12 +63,22 @@ async fn transient_errors_are_retried_until_success() {
     let mut attempts_seen = Vec::new();
     let result = retry(&policy(5), &roomy_budget(), Fixed(0.5), |attempt| {
         attempts_seen.push(attempt);
-        async move { if attempt < 3 { Err(timed_out(attempt)) } else { Ok(attempt) } }
+        async move {
+            if attempt < 3 {
+                Err(timed_out(attempt))
+            } else {
+                Ok(attempt)
+            }
+        }
     })
     .await;
     assert_eq!(result.expect("the third attempt succeeds"), 3);
     assert_eq!(attempts_seen, [1, 2, 3], "attempts are numbered from 1");
-    assert_eq!(start.elapsed(), ms(100 + 200), "two retries sleep delay(0) + delay(1)");
+    assert_eq!(
+        start.elapsed(),
+        ms(100 + 200),
+        "two retries sleep delay(0) + delay(1)"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -87,24 +103,41 @@ async fn sleeps_follow_the_jittered_schedule() {
 async fn permanent_errors_are_not_retried() {
     let start = Instant::now();
     let mut calls = 0;
-    let result: Result<(), _> = retry(&policy(5), &roomy_budget(), Fixed(0.5), |attempt| {
-        calls += 1;
-        async move { Err(CallFailed { attempt, cause: io::Error::from(io::ErrorKind::NotFound) }) }
-    })
-    .await;
+    let result: Result<(), _> =
+        retry(&policy(5), &roomy_budget(), Fixed(0.5), |attempt| {
+            calls += 1;
+            async move {
+                Err(CallFailed {
+                    attempt,
+                    cause: io::Error::from(io::ErrorKind::NotFound),
+                })
+            }
+        })
+        .await;
     let error = result.expect_err("a permanent error fails the call");
     assert_eq!(calls, 1, "a permanent error must not be retried");
-    assert!(matches!(error, RetryError::Permanent { attempt: 1, .. }), "got {error:?}");
+    assert!(
+        matches!(error, RetryError::Permanent { attempt: 1, .. }),
+        "got {error:?}"
+    );
     assert_eq!(start.elapsed(), Duration::ZERO, "no retry means no sleep");
 }
 
 #[tokio::test(start_paused = true)]
 async fn retries_stop_at_the_attempt_limit_with_the_last_error() {
-    let result: Result<(), _> =
-        retry(&policy(4), &roomy_budget(), Fixed(0.5), |attempt| async move { Err(timed_out(attempt)) })
-            .await;
+    let result: Result<(), _> = retry(
+        &policy(4),
+        &roomy_budget(),
+        Fixed(0.5),
+        |attempt| async move { Err(timed_out(attempt)) },
+    )
+    .await;
     let error = result.expect_err("every attempt failed");
-    assert_eq!(error.attempts(), 4, "max_attempts counts the first call too");
+    assert_eq!(
+        error.attempts(),
+        4,
+        "max_attempts counts the first call too"
+    );
     assert_eq!(error.to_string(), "gave up after 4 attempts");
     let last = error.into_last_error();
     assert_eq!(last.attempt, 4, "the error returned is the last attempt's");
@@ -112,9 +145,13 @@ async fn retries_stop_at_the_attempt_limit_with_the_last_error() {
 
 #[tokio::test(start_paused = true)]
 async fn the_returned_error_keeps_its_whole_cause_chain() {
-    let result: Result<(), _> =
-        retry(&policy(2), &roomy_budget(), Fixed(0.5), |attempt| async move { Err(timed_out(attempt)) })
-            .await;
+    let result: Result<(), _> = retry(
+        &policy(2),
+        &roomy_budget(),
+        Fixed(0.5),
+        |attempt| async move { Err(timed_out(attempt)) },
+    )
+    .await;
     let error = result.expect_err("every attempt failed");
     let mut chain = Vec::new();
     let mut current: Option<&(dyn Error + 'static)> = Some(&error);
@@ -135,9 +172,15 @@ async fn retries_stop_when_the_budget_runs_out() {
     // (not > 2): no more retries, though the policy would allow 10 attempts.
     let budget = RetryBudget::new(4, 0.1).expect("valid budget");
     let result: Result<(), _> =
-        retry(&policy(10), &budget, Fixed(0.5), |attempt| async move { Err(timed_out(attempt)) }).await;
+        retry(&policy(10), &budget, Fixed(0.5), |attempt| async move {
+            Err(timed_out(attempt))
+        })
+        .await;
     let error = result.expect_err("every attempt failed");
-    assert!(matches!(error, RetryError::BudgetExhausted { attempts: 2, .. }), "got {error:?}");
+    assert!(
+        matches!(error, RetryError::BudgetExhausted { attempts: 2, .. }),
+        "got {error:?}"
+    );
     assert_eq!(error.to_string(), "retry budget exhausted after 2 attempts");
 }
 
@@ -145,16 +188,32 @@ async fn retries_stop_when_the_budget_runs_out() {
 async fn successes_and_transient_failures_move_the_budget() {
     let budget = RetryBudget::new(10, 0.5).expect("valid budget");
     let result = retry(&policy(5), &budget, Fixed(0.5), |attempt| async move {
-        if attempt < 3 { Err(timed_out(attempt)) } else { Ok(()) }
+        if attempt < 3 {
+            Err(timed_out(attempt))
+        } else {
+            Ok(())
+        }
     })
     .await;
     assert!(result.is_ok());
-    assert_eq!(budget.tokens(), 8.5, "two failures take 2 tokens, one success gives back 0.5");
+    assert_eq!(
+        budget.tokens(),
+        8.5,
+        "two failures take 2 tokens, one success gives back 0.5"
+    );
 
-    let result: Result<(), _> = retry(&policy(5), &budget, Fixed(0.5), |attempt| async move {
-        Err(CallFailed { attempt, cause: io::Error::from(io::ErrorKind::InvalidInput) })
-    })
-    .await;
+    let result: Result<(), _> =
+        retry(&policy(5), &budget, Fixed(0.5), |attempt| async move {
+            Err(CallFailed {
+                attempt,
+                cause: io::Error::from(io::ErrorKind::InvalidInput),
+            })
+        })
+        .await;
     assert!(result.is_err());
-    assert_eq!(budget.tokens(), 8.5, "a permanent error is no sign of overload: the budget is untouched");
+    assert_eq!(
+        budget.tokens(),
+        8.5,
+        "a permanent error is no sign of overload: the budget is untouched"
+    );
 }

@@ -1,0 +1,449 @@
+//! The command line: `cargo workbook [COMMAND]`.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::catalog::{Catalog, Exercise};
+use crate::preprocess::{Solutions, WorkbookPreprocessor};
+use crate::progress::Progress;
+use crate::serve::BookServer;
+use crate::workspace::Workspace;
+use crate::{book, stubs, verify, watch};
+
+/// The workbook's runner. With no command: build and serve the book, show
+/// your progress, and re-run an exercise's tests whenever you save it.
+#[derive(Debug, Parser)]
+#[command(name = "cargo workbook", version, about, long_about = None)]
+struct Cli {
+    /// The port to serve the book on (127.0.0.1 only).
+    #[arg(long, env = "WORKBOOK_PORT", default_value_t = 3000, global = true)]
+    port: u16,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Every exercise with its status, by month and week.
+    List,
+    /// The next exercise to do, and how.
+    Next,
+    /// Your progress, per month and week.
+    Progress,
+    /// An exercise's hint.
+    Hint {
+        /// The exercise, e.g. `backoff`.
+        name: String,
+    },
+    /// Run an exercise's tests once and record it if it passes.
+    Run {
+        /// The exercise, e.g. `backoff`.
+        name: String,
+    },
+    /// Re-run an exercise's tests whenever you save (all exercises if no
+    /// name is given). Ctrl-C stops.
+    Watch {
+        /// Only this exercise.
+        name: Option<String>,
+    },
+    /// Show the reference solution, once your exercise passes.
+    Solution {
+        /// The exercise, e.g. `backoff`.
+        name: String,
+    },
+    /// Restore an exercise to its untouched stub. Your files are backed up to
+    /// .workbook/backups/ first.
+    Reset {
+        /// The exercise, e.g. `backoff`.
+        name: String,
+    },
+    /// Build the book without serving it.
+    Build {
+        /// Where to write it (default: book/book).
+        #[arg(long)]
+        dest: Option<PathBuf>,
+        /// Show every solution, folded (as the published site does).
+        #[arg(long)]
+        all_solutions: bool,
+    },
+    /// Check every invariant of the workbook (maintainers and CI).
+    Verify {
+        /// A changed stub is an error, not a skipped check (CI).
+        #[arg(long)]
+        strict: bool,
+        /// Skip the checks that run cargo (stubs fail, solutions pass,
+        /// clippy, rustfmt).
+        #[arg(long)]
+        fast: bool,
+    },
+    /// Regenerate exercises/stubs.lock and README's lesson list
+    /// (maintainers, after changing a stub or adding an exercise).
+    Bless,
+    /// The mdBook preprocessor protocol, for `mdbook build` (book.toml).
+    #[command(hide = true)]
+    Preprocess {
+        /// `supports <renderer>`, or nothing.
+        args: Vec<String>,
+    },
+}
+
+/// Runs the command line.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let workspace = Workspace::discover()?;
+    let catalog = Catalog::load(&workspace)?;
+    let progress = Progress::load(&workspace.progress_file())?;
+    match cli.command {
+        None => serve_and_watch(&workspace, &catalog, cli.port)?,
+        Some(Command::List) => print!("{}", list(&catalog, &progress)),
+        Some(Command::Next) => print!("{}", next(&catalog, &progress, None)),
+        Some(Command::Progress) => print!("{}", progress_report(&catalog, &progress)),
+        Some(Command::Hint { name }) => {
+            let exercise = catalog.get(&name)?;
+            println!(
+                "Hint for {} ({}: {}):\n\n{}",
+                exercise.name, exercise.day, exercise.title, exercise.hint
+            );
+        }
+        Some(Command::Run { name }) => {
+            catalog.get(&name)?;
+            watch::test_and_record(&workspace, &catalog, &name)?;
+        }
+        Some(Command::Watch { name }) => {
+            let only = name.map(|n| catalog.get(&n).cloned()).transpose()?;
+            watch_exercises(
+                &workspace,
+                &catalog,
+                only.as_ref(),
+                &stop_on_ctrl_c()?,
+                None,
+            )?;
+        }
+        Some(Command::Solution { name }) => solution(&workspace, &catalog, &name)?,
+        Some(Command::Reset { name }) => {
+            let exercise = catalog.get(&name)?;
+            let lock = stubs::read_lock(&workspace)?;
+            match stubs::reset(&workspace, &lock, exercise)? {
+                None => println!("{name} is already untouched: nothing to reset."),
+                Some(backup) => {
+                    Progress::load(&workspace.progress_file())?.forget(&name)?;
+                    println!(
+                        "{name} is back to its stub. Your files are in {}.",
+                        workspace.relative(&backup).display()
+                    );
+                }
+            }
+        }
+        Some(Command::Build {
+            dest,
+            all_solutions,
+        }) => {
+            let dest = dest.unwrap_or_else(|| workspace.book_dir().join("book"));
+            let mode = if all_solutions {
+                Solutions::Folded
+            } else {
+                Solutions::WhenSolved
+            };
+            book::build(&workspace, &dest, mode)?;
+            println!("The book is in {}", dest.display());
+        }
+        Some(Command::Verify { strict, fast }) => {
+            let options = verify::Options {
+                strict,
+                cargo: !fast,
+            };
+            let report = verify::run(&workspace, options, &mut std::io::stdout())?;
+            for note in &report.notes {
+                println!("note: {note}");
+            }
+            for problem in &report.problems {
+                println!("problem: {problem}");
+            }
+            if !report.is_ok() {
+                println!("verify: {} problem(s)", report.problems.len());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("verify: every invariant holds");
+        }
+        Some(Command::Bless) => {
+            let files = stubs::bless(&workspace, &catalog)?;
+            let readme_path = workspace.root().join("README.md");
+            let readme =
+                std::fs::read_to_string(&readme_path).context("reading README.md")?;
+            let Some(updated) = verify::readme_with_lessons(&readme, &catalog) else {
+                bail!(
+                    "README.md lacks the markers {} and {}",
+                    verify::README_START,
+                    verify::README_END
+                );
+            };
+            std::fs::write(&readme_path, updated).context("writing README.md")?;
+            println!(
+                "Blessed {files} exercise files into exercises/stubs.lock and updated README.md's lesson list."
+            );
+        }
+        Some(Command::Preprocess { args }) => return preprocess(workspace, &args),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The first exercise, in curriculum order, that is not solved.
+pub fn next_exercise<'a>(
+    catalog: &'a Catalog,
+    progress: &Progress,
+) -> Option<&'a Exercise> {
+    catalog
+        .exercises()
+        .iter()
+        .find(|e| !progress.is_solved(&e.name))
+}
+
+fn next(catalog: &Catalog, progress: &Progress, port: Option<u16>) -> String {
+    let Some(exercise) = next_exercise(catalog, progress) else {
+        return "Every exercise is solved. Time for the journal: write this week's review.\n".to_owned();
+    };
+    let page = exercise.lesson.with_extension("html");
+    let url = port
+        .map(|p| format!(" (http://127.0.0.1:{p}/{})", page.display()))
+        .unwrap_or_default();
+    format!(
+        "Next: {name} ({day}: {title})\n  read  book/src/{lesson}{url}\n  edit  exercises/{name}/src/\n  run   {command}\n  hint  cargo workbook hint {name}\n",
+        name = exercise.name,
+        day = exercise.day,
+        title = exercise.title,
+        lesson = exercise.lesson.display(),
+        command = exercise.test_command(),
+    )
+}
+
+fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(0);
+    format!(
+        "[{}{}] {done}/{total}",
+        "█".repeat(filled),
+        "░".repeat(width - filled)
+    )
+}
+
+fn progress_report(catalog: &Catalog, progress: &Progress) -> String {
+    let exercises = catalog.exercises();
+    let solved =
+        |list: &[&Exercise]| list.iter().filter(|e| progress.is_solved(&e.name)).count();
+    let all: Vec<&Exercise> = exercises.iter().collect();
+    let mut out = format!("Progress {}\n", bar(solved(&all), all.len(), 30));
+    let mut months: Vec<u32> = exercises.iter().map(|e| e.day.month()).collect();
+    months.dedup();
+    for month in months {
+        let in_month: Vec<&Exercise> = exercises
+            .iter()
+            .filter(|e| e.day.month() == month)
+            .collect();
+        out.push_str(&format!(
+            "  Month {month}   {}\n",
+            bar(solved(&in_month), in_month.len(), 20)
+        ));
+        let mut weeks: Vec<u32> = in_month.iter().map(|e| e.day.week()).collect();
+        weeks.dedup();
+        for week in weeks {
+            let in_week: Vec<&Exercise> = in_month
+                .iter()
+                .copied()
+                .filter(|e| e.day.week() == week)
+                .collect();
+            out.push_str(&format!(
+                "    Week {week}  {}\n",
+                bar(solved(&in_week), in_week.len(), 20)
+            ));
+        }
+    }
+    let unknown: Vec<&str> = progress
+        .solved_names()
+        .filter(|n| catalog.get(n).is_err())
+        .collect();
+    if !unknown.is_empty() {
+        out.push_str(&format!(
+            "  (progress.txt also lists {}, which this workbook no longer has)\n",
+            unknown.join(", ")
+        ));
+    }
+    out
+}
+
+fn list(catalog: &Catalog, progress: &Progress) -> String {
+    let mut out = String::new();
+    let mut current = (0, 0);
+    for exercise in catalog.exercises() {
+        let period = (exercise.day.month(), exercise.day.week());
+        if period != current {
+            out.push_str(&format!("Month {}, Week {}\n", period.0, period.1));
+            current = period;
+        }
+        let status = match progress.solved_on(&exercise.name) {
+            Some(date) => format!("✓ solved {date}"),
+            None => "· to do".to_owned(),
+        };
+        out.push_str(&format!(
+            "  {status:<18} {:<8} {:<12} {}\n",
+            exercise.day.to_string(),
+            exercise.name,
+            exercise.title
+        ));
+    }
+    out
+}
+
+fn solution(workspace: &Workspace, catalog: &Catalog, name: &str) -> anyhow::Result<()> {
+    let exercise = catalog.get(name)?;
+    if !Progress::load(&workspace.progress_file())?.is_solved(name) {
+        println!("The solution opens once your exercise passes; checking it now.");
+        if !watch::test_and_record(workspace, catalog, name)? {
+            bail!(
+                "{name} is not solved yet, so its solution stays hidden (no spoilers). \
+                 Stuck? `cargo workbook hint {name}`"
+            );
+        }
+    }
+    let dir = workspace.solutions_dir().join(&exercise.name).join("src");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    files.sort();
+    let mut out = std::io::stdout().lock();
+    for file in files {
+        writeln!(
+            out,
+            "// ===== {} =====",
+            workspace.relative(&file).display()
+        )?;
+        out.write_all(&std::fs::read(&file)?)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn stop_on_ctrl_c() -> anyhow::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))
+        .context("installing the Ctrl-C handler")?;
+    Ok(stop)
+}
+
+fn watch_exercises(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    only: Option<&Exercise>,
+    stop: &Arc<AtomicBool>,
+    book_dest: Option<&PathBuf>,
+) -> anyhow::Result<()> {
+    let mut dirs = vec![match only {
+        Some(exercise) => exercise.dir.clone(),
+        None => workspace.exercises_dir(),
+    }];
+    if book_dest.is_some() {
+        dirs.extend([
+            workspace.book_src(),
+            workspace.journal_dir(),
+            workspace.solutions_dir(),
+            workspace.examples_dir(),
+        ]);
+    }
+    match only {
+        Some(exercise) => {
+            println!("Watching exercises/{}/ (Ctrl-C stops).", exercise.name)
+        }
+        None => {
+            println!("Watching exercises/ (Ctrl-C stops). Save a file to run its tests.")
+        }
+    }
+    watch::watch(&dirs, stop, |paths| {
+        let changed = watch::classify(workspace, paths);
+        let mut rebuild = changed.book;
+        for name in &changed.exercises {
+            if only.is_some_and(|o| &o.name != name) || catalog.get(name).is_err() {
+                continue;
+            }
+            rebuild |= watch::test_and_record(workspace, catalog, name)?;
+        }
+        if let (true, Some(dest)) = (rebuild, book_dest) {
+            match book::build(workspace, dest, Solutions::WhenSolved) {
+                Ok(()) => println!("(book rebuilt)"),
+                Err(error) => println!("the book did not build: {error:#}"),
+            }
+        }
+        Ok(())
+    })?;
+    println!("\nStopped.");
+    Ok(())
+}
+
+fn serve_and_watch(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    port: u16,
+) -> anyhow::Result<()> {
+    let stop = stop_on_ctrl_c()?;
+    let dest = workspace.book_dir().join("book");
+    book::build(workspace, &dest, Solutions::WhenSolved)?;
+    let server = BookServer::start(dest.clone(), port)?;
+    let progress = Progress::load(&workspace.progress_file())?;
+    println!("The book: http://127.0.0.1:{}/\n", server.port());
+    print!("{}", progress_report(catalog, &progress));
+    println!();
+    print!("{}", next(catalog, &progress, Some(server.port())));
+    println!();
+    let result = watch_exercises(workspace, catalog, None, &stop, Some(&dest));
+    server.stop();
+    result
+}
+
+fn preprocess(workspace: Workspace, args: &[String]) -> anyhow::Result<ExitCode> {
+    use mdbook_preprocessor::Preprocessor as _;
+    if let [supports, renderer] = args
+        && supports == "supports"
+    {
+        let preprocessor = WorkbookPreprocessor::new(workspace, Solutions::Folded)?;
+        let supported = preprocessor.supports_renderer(renderer).unwrap_or(false);
+        return Ok(if supported {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin())
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    let preprocessor = WorkbookPreprocessor::new(workspace, Solutions::Folded)?;
+    let book = preprocessor
+        .run(&ctx, book)
+        .map_err(|e| anyhow::anyhow!("{e:#}"))?;
+    serde_json::to_writer(std::io::stdout(), &book)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        assert_eq!(bar(0, 4, 4), "[░░░░] 0/4");
+        assert_eq!(bar(2, 4, 4), "[██░░] 2/4");
+        assert_eq!(bar(0, 0, 4), "[░░░░] 0/0");
+    }
+}

@@ -1,0 +1,613 @@
+//! `cargo workbook verify`: every invariant of the workbook, checked.
+//!
+//! 1. Every solution passes its exercise's tests, clippy `-D warnings` and
+//!    rustfmt; every example's smoke test passes.
+//! 2. Every exercise compiles untouched, and every one of its tests fails
+//!    untouched: a test that passes on the stub teaches nothing, so it is
+//!    reported by name (unless its exercise's metadata allows it, with a
+//!    reason).
+//! 3. Every exercise is linked from exactly one lesson page, the one its
+//!    metadata names, and every lesson page shows its quiz cards; quiz card
+//!    ids are unique; the built book, journal included, has no broken
+//!    internal link or fragment.
+//! 4. The generated parts of the repository (README's lesson list,
+//!    `exercises/stubs.lock`) are up to date.
+//!
+//! `cargo test` runs this through `workbook/tests/verify.rs`, so a plain
+//! `cargo test` at the root proves all of it.
+//!
+//! On a learner's machine an exercise they have worked on is no longer a
+//! stub: its fail-untouched check is skipped, with a note. With `--strict`
+//! (what CI uses) a changed stub is an error instead, so a maintainer cannot
+//! change a stub without running `cargo workbook bless`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::Context;
+
+use crate::cargo::{self, Outcome};
+use crate::catalog::{Catalog, Exercise};
+use crate::preprocess::Solutions;
+use crate::workspace::Workspace;
+use crate::{book, quiz, stubs};
+
+/// What to check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// A changed stub is an error, not a skipped check (for CI).
+    pub strict: bool,
+    /// Run the checks that need cargo (tests of stubs, solutions and
+    /// examples; clippy; rustfmt). Off, only the fast checks run.
+    pub cargo: bool,
+}
+
+/// What verification found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Broken invariants: any one fails verification.
+    pub problems: Vec<String>,
+    /// Things worth knowing that break nothing.
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Whether every invariant holds.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Runs every check, printing each step's result to `out`.
+///
+/// # Errors
+///
+/// Only if a check cannot run at all (cargo missing, a folder unreadable);
+/// a broken invariant is a problem in the report, not an error.
+pub fn run(
+    workspace: &Workspace,
+    options: Options,
+    out: &mut impl Write,
+) -> anyhow::Result<Report> {
+    let mut report = Report::default();
+    let catalog = match Catalog::load(workspace) {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            report.problems.push(format!("{error:#}"));
+            return Ok(report);
+        }
+    };
+    let mut step = |name: &str, report: &mut Report, before: usize| {
+        let found = report.problems.len() - before;
+        let mark = if found == 0 {
+            "ok".to_owned()
+        } else {
+            format!("{found} problem(s)")
+        };
+        let _ = writeln!(out, "verify: {name:.<48} {mark}");
+    };
+
+    let before = report.problems.len();
+    check_solution_crates(workspace, &catalog, &mut report)?;
+    step(
+        "solution crates use the exercises' tests",
+        &mut report,
+        before,
+    );
+
+    let before = report.problems.len();
+    let untouched = check_stubs(workspace, &catalog, options, &mut report)?;
+    step("stubs.lock matches the exercises", &mut report, before);
+
+    let before = report.problems.len();
+    check_readme(workspace, &catalog, &mut report)?;
+    step("README's lesson list is current", &mut report, before);
+
+    let before = report.problems.len();
+    check_lessons_and_cards(workspace, &catalog, &mut report)?;
+    step(
+        "one lesson per exercise, with quiz cards",
+        &mut report,
+        before,
+    );
+
+    let before = report.problems.len();
+    check_book(workspace, &mut report)?;
+    step("the book builds with no broken link", &mut report, before);
+
+    if options.cargo {
+        let before = report.problems.len();
+        for exercise in catalog
+            .exercises()
+            .iter()
+            .filter(|e| untouched.contains(&e.name))
+        {
+            check_stub_fails(workspace, exercise, &mut report)?;
+        }
+        step(
+            "every stub compiles and fails every test",
+            &mut report,
+            before,
+        );
+
+        let before = report.problems.len();
+        let mut packages: Vec<String> = catalog
+            .exercises()
+            .iter()
+            .map(Exercise::solution_package)
+            .collect();
+        packages.extend(catalog.examples().iter().cloned());
+        for package in packages {
+            let run = cargo::test_package(workspace.root(), &package)?;
+            if run.outcome != Outcome::Passed {
+                report.problems.push(format!(
+                    "`cargo test -p {package}` fails:\n{}",
+                    run.summary(&package, 5)
+                ));
+            }
+        }
+        step(
+            "solutions and examples pass their tests",
+            &mut report,
+            before,
+        );
+
+        let before = report.problems.len();
+        run_cargo(
+            workspace,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &mut report,
+        )?;
+        step("clippy -D warnings", &mut report, before);
+
+        let before = report.problems.len();
+        run_cargo(workspace, &["fmt", "--all", "--", "--check"], &mut report)?;
+        step("rustfmt", &mut report, before);
+    }
+    Ok(report)
+}
+
+fn check_solution_crates(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    for exercise in catalog.exercises() {
+        let name = &exercise.name;
+        let manifest_path = workspace.solutions_dir().join(name).join("Cargo.toml");
+        let shown = format!("solutions/{name}/Cargo.toml");
+        let Ok(text) = fs::read_to_string(&manifest_path) else {
+            report.problems.push(format!(
+                "exercise `{name}` has no solution: {shown} is missing"
+            ));
+            continue;
+        };
+        let manifest: toml::Table =
+            toml::from_str(&text).with_context(|| format!("{shown}: not valid TOML"))?;
+        let package = manifest
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str());
+        if package != Some(exercise.solution_package().as_str()) {
+            report.problems.push(format!(
+                "{shown}: package.name must be `{}`",
+                exercise.solution_package()
+            ));
+        }
+        let lib = manifest
+            .get("lib")
+            .and_then(|l| l.get("name"))
+            .and_then(|n| n.as_str());
+        if lib != Some(name.as_str()) {
+            report.problems.push(format!(
+                "{shown}: [lib] name must be `{name}`, the exercise's crate name"
+            ));
+        }
+        let declared: BTreeSet<PathBuf> = manifest
+            .get("test")
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.get("path").and_then(|p| p.as_str()))
+            .map(|p| normalize(&workspace.solutions_dir().join(name).join(p)))
+            .collect();
+        for test in test_targets(&exercise.dir)? {
+            if !declared.contains(&test) {
+                report.problems.push(format!(
+                    "{shown}: no [[test]] points at {} (the solution must run every test of its exercise)",
+                    workspace.relative(&test).display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The exercise's integration test targets: `tests/*.rs` and `tests/*/main.rs`.
+fn test_targets(exercise_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let tests = exercise_dir.join("tests");
+    let mut targets = Vec::new();
+    if tests.is_dir() {
+        for entry in fs::read_dir(&tests)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                targets.push(normalize(&path));
+            } else if path.join("main.rs").is_file() {
+                targets.push(normalize(&path.join("main.rs")));
+            }
+        }
+    }
+    targets.sort();
+    Ok(targets)
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Returns the exercises that are untouched (whose stubs can be tested).
+fn check_stubs(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    options: Options,
+    report: &mut Report,
+) -> anyhow::Result<BTreeSet<String>> {
+    let mut untouched = BTreeSet::new();
+    let lock = match stubs::read_lock(workspace) {
+        Ok(lock) => lock,
+        Err(error) => {
+            report.problems.push(format!("{error:#}"));
+            return Ok(untouched);
+        }
+    };
+    for name in lock.keys() {
+        if catalog.get(name).is_err() {
+            report.problems.push(format!("exercises/stubs.lock names `{name}`, which is not an exercise: run `cargo workbook bless`"));
+        }
+    }
+    for exercise in catalog.exercises() {
+        let changes = match stubs::changes(&lock, exercise) {
+            Ok(changes) => changes,
+            Err(error) => {
+                report.problems.push(format!("{error:#}"));
+                continue;
+            }
+        };
+        if changes.is_untouched() {
+            untouched.insert(exercise.name.clone());
+            continue;
+        }
+        let files: Vec<String> = changes
+            .modified
+            .iter()
+            .map(|f| format!("{f} (changed)"))
+            .chain(changes.deleted.iter().map(|f| format!("{f} (deleted)")))
+            .chain(changes.added.iter().map(|f| format!("{f} (added)")))
+            .collect();
+        let message = format!(
+            "exercises/{}: {} differ from stubs.lock",
+            exercise.name,
+            files.join(", ")
+        );
+        if options.strict {
+            report.problems.push(format!(
+                "{message}. A maintainer who changed a stub runs `cargo workbook bless`; a learner's work is never committed to the workbook itself"
+            ));
+        } else {
+            report.notes.push(format!(
+                "{message}: that is your work, so its fail-untouched check is skipped"
+            ));
+        }
+    }
+    Ok(untouched)
+}
+
+/// Markers around the generated lesson list in README.md.
+pub const README_START: &str =
+    "<!-- lessons:start (generated by `cargo workbook bless`) -->";
+/// The end marker.
+pub const README_END: &str = "<!-- lessons:end -->";
+
+/// The README's lesson table, generated from the catalog.
+pub fn readme_lessons(catalog: &Catalog) -> String {
+    let mut out = String::from(
+        "| Day | Lesson | Exercise | Example | Extra checks |\n|---|---|---|---|---|\n",
+    );
+    for e in catalog.exercises() {
+        let checks: Vec<String> = e
+            .checks
+            .iter()
+            .map(|c| format!("{c:?}").to_lowercase())
+            .collect();
+        out.push_str(&format!(
+            "| {} (Month {}, Week {}) | [{}](book/src/{}) | `cargo test -p {}` | `cargo run -p {}` | {} |\n",
+            e.day.number(),
+            e.day.month(),
+            e.day.week(),
+            e.title,
+            e.lesson.display(),
+            e.name,
+            e.example,
+            if checks.is_empty() { "none".to_owned() } else { checks.join(", ") }
+        ));
+    }
+    out
+}
+
+/// README.md with its lesson list regenerated, or `None` if it lacks the
+/// markers.
+pub fn readme_with_lessons(readme: &str, catalog: &Catalog) -> Option<String> {
+    let start = readme.find(README_START)? + README_START.len();
+    let end = readme[start..].find(README_END)? + start;
+    Some(format!(
+        "{}\n{}{}",
+        &readme[..start],
+        readme_lessons(catalog),
+        &readme[end..]
+    ))
+}
+
+fn check_readme(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let readme = fs::read_to_string(workspace.root().join("README.md"))
+        .context("reading README.md")?;
+    match readme_with_lessons(&readme, catalog) {
+        None => report.problems.push(format!(
+            "README.md: missing the markers `{README_START}` and `{README_END}`"
+        )),
+        Some(updated) if updated != readme => {
+            report.problems.push(
+                "README.md's lesson list is out of date: run `cargo workbook bless`"
+                    .to_owned(),
+            );
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+fn check_lessons_and_cards(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let src = workspace.book_src();
+    let mut pages = Vec::new();
+    collect_md(&src, &mut pages)?;
+    let mut linked: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for page in &pages {
+        let text = fs::read_to_string(page)?;
+        let relative = page.strip_prefix(&src).unwrap_or(page).to_path_buf();
+        let mut exercises_here = 0;
+        let mut has_quiz = false;
+        for line in text.lines().map(str::trim) {
+            if let Some(name) = line
+                .strip_prefix("{{#exercise ")
+                .and_then(|l| l.strip_suffix("}}"))
+            {
+                linked
+                    .entry(name.trim().to_owned())
+                    .or_default()
+                    .push(relative.clone());
+                exercises_here += 1;
+            }
+            has_quiz |= line.starts_with("{{#quiz ");
+        }
+        if exercises_here > 1 {
+            report.problems.push(format!(
+                "book/src/{}: a lesson page has one exercise, this has {exercises_here}",
+                relative.display()
+            ));
+        }
+        if exercises_here == 1 && !has_quiz {
+            report.problems.push(format!("book/src/{}: a lesson page must show its quiz cards (`{{{{#quiz FILE}}}}`)", relative.display()));
+        }
+    }
+    for exercise in catalog.exercises() {
+        let pages = linked.remove(&exercise.name).unwrap_or_default();
+        match pages.as_slice() {
+            [] => report.problems.push(format!(
+                "exercise `{}` is linked from no lesson: add `{{{{#exercise {}}}}}` to book/src/{}",
+                exercise.name,
+                exercise.name,
+                exercise.lesson.display()
+            )),
+            [page] if *page == exercise.lesson => {}
+            [page] => report.problems.push(format!(
+                "exercise `{}` is linked from book/src/{}, but its metadata names book/src/{}",
+                exercise.name,
+                page.display(),
+                exercise.lesson.display()
+            )),
+            many => report.problems.push(format!(
+                "exercise `{}` is linked from {} pages ({}); it must be exactly one",
+                exercise.name,
+                many.len(),
+                many.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+    for (name, pages) in linked {
+        let suggestion = catalog
+            .get(&name)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        for page in pages {
+            report
+                .problems
+                .push(format!("book/src/{}: {suggestion}", page.display()));
+        }
+    }
+    let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for path in quiz::deck_paths(&src)? {
+        let shown = workspace.relative(&path).to_path_buf();
+        let stem = path
+            .to_string_lossy()
+            .trim_end_matches(".quiz.toml")
+            .to_owned();
+        if !Path::new(&format!("{stem}.md")).is_file() {
+            report.problems.push(format!(
+                "{}: cards belong beside their lesson, but {stem}.md does not exist",
+                shown.display()
+            ));
+        }
+        match quiz::load_deck(&path) {
+            Ok(deck) => {
+                for card in deck.cards {
+                    if let Some(first) = ids.insert(card.id.clone(), shown.clone()) {
+                        report.problems.push(format!(
+                            "{}: card id `{}` is already used in {}",
+                            shown.display(),
+                            card.id,
+                            first.display()
+                        ));
+                    }
+                }
+            }
+            Err(error) => report.problems.push(format!("{error:#}")),
+        }
+    }
+    Ok(())
+}
+
+fn collect_md(dir: &Path, pages: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    for entry in
+        fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?
+    {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_md(&path, pages)?;
+        } else if path.extension().is_some_and(|e| e == "md") {
+            pages.push(path);
+        }
+    }
+    pages.sort();
+    Ok(())
+}
+
+fn check_book(workspace: &Workspace, report: &mut Report) -> anyhow::Result<()> {
+    // Every journal page must be shown in the book, where its links are checked.
+    let journal = workspace.journal_dir();
+    if journal.is_dir() {
+        for entry in fs::read_dir(&journal)? {
+            let path = entry?.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name.ends_with(".md")
+                && name != "README.md"
+                && !workspace.book_src().join("journal").join(name).is_file()
+            {
+                report.problems.push(format!(
+                    "journal/{name} is not in the book: add book/src/journal/{name} with `{{{{#include ../../../journal/{name}}}}}` and list it in SUMMARY.md"
+                ));
+            }
+        }
+    }
+    let dest = workspace.state_dir().join("verify-book");
+    let _ = fs::remove_dir_all(&dest);
+    if let Err(error) = book::build(workspace, &dest, Solutions::Folded) {
+        report.problems.push(format!("{error:#}"));
+        return Ok(());
+    }
+    for broken in book::check_links(
+        &dest
+            .join("html")
+            .canonicalize()
+            .or_else(|_| dest.canonicalize())?,
+    )? {
+        let link = if broken.href.is_empty() {
+            String::new()
+        } else {
+            format!(" link `{}`:", broken.href)
+        };
+        report.problems.push(format!(
+            "book: {}:{link} {}",
+            broken.page.display(),
+            broken.problem
+        ));
+    }
+    Ok(())
+}
+
+fn check_stub_fails(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let run = cargo::test_package(workspace.root(), &exercise.name)?;
+    match run.outcome {
+        Outcome::CompileError => {
+            report.problems.push(format!(
+                "exercise `{}` does not compile untouched:\n{}",
+                exercise.name, run.compile_errors
+            ));
+        }
+        Outcome::Passed | Outcome::Failed => {
+            if run.passed.is_empty() && run.failed.is_empty() {
+                report
+                    .problems
+                    .push(format!("exercise `{}` has no test", exercise.name));
+            }
+            for test in &run.passed {
+                if !exercise.allow_passing.iter().any(|a| &a.test == test) {
+                    report.problems.push(format!(
+                        "exercise `{}`: test `{test}` passes on the untouched stub, so it teaches nothing \
+                         (make it fail, or list it in allow_passing with a reason)",
+                        exercise.name
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_cargo(
+    workspace: &Workspace,
+    args: &[&str],
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let output = cargo::cargo()
+        .current_dir(workspace.root())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    if !output.status.success() {
+        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
+        let lines: Vec<&str> = text.lines().take(60).collect();
+        report.problems.push(format!(
+            "`cargo {}` failed:\n{}",
+            args.join(" "),
+            lines.join("\n")
+        ));
+    }
+    Ok(())
+}

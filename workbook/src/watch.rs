@@ -1,0 +1,168 @@
+//! Watching exercise files and re-running their tests on save.
+//!
+//! Editors save in bursts (a temporary file, a rename, a metadata change),
+//! so events are debounced: one test run per burst, 200 ms after it ends.
+//! Events are mapped to the exercise folder they happened in, and
+//! `target/` is ignored, so the build's own writes never trigger a run.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context;
+use notify::RecursiveMode;
+use notify_debouncer_mini::new_debouncer;
+
+use crate::cargo::{self, Outcome};
+use crate::catalog::Catalog;
+use crate::progress::Progress;
+use crate::workspace::Workspace;
+
+/// What changed in one burst of file events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Exercises whose files changed.
+    pub exercises: BTreeSet<String>,
+    /// Whether the book's sources, the journal, a solution or an example
+    /// changed (the book needs a rebuild).
+    pub book: bool,
+}
+
+/// Classifies changed `paths` of `workspace`.
+pub fn classify(workspace: &Workspace, paths: &[PathBuf]) -> Changed {
+    let mut changed = Changed::default();
+    for path in paths {
+        let Ok(relative) = path.strip_prefix(workspace.root()) else {
+            continue;
+        };
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts.iter().any(|p| {
+            p == "target"
+                || p.starts_with(".#")
+                || p.ends_with('~')
+                || p.ends_with(".tmp")
+        }) {
+            continue;
+        }
+        match parts.first().map(String::as_str) {
+            Some("exercises") if parts.len() > 2 => {
+                changed.exercises.insert(parts[1].clone());
+            }
+            Some("journal" | "solutions" | "examples") => changed.book = true,
+            Some("book") if parts.get(1).is_some_and(|p| p == "src") => {
+                changed.book = true
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
+/// Calls `on_change` for every burst of changes under `dirs` until `stop` is
+/// set.
+///
+/// # Errors
+///
+/// If the watcher cannot be started, or `on_change` fails.
+pub fn watch(
+    dirs: &[PathBuf],
+    stop: &Arc<AtomicBool>,
+    mut on_change: impl FnMut(&[PathBuf]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = new_debouncer(Duration::from_millis(200), tx)
+        .context("starting the file watcher")?;
+    for dir in dirs.iter().filter(|d| d.exists()) {
+        debouncer
+            .watcher()
+            .watch(dir, RecursiveMode::Recursive)
+            .with_context(|| format!("watching {}", dir.display()))?;
+    }
+    while !stop.load(Ordering::Relaxed) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Ok(events)) => {
+                let paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
+                on_change(&paths)?;
+            }
+            Ok(Err(error)) => eprintln!("file watcher: {error}"),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    Ok(())
+}
+
+/// Runs `exercise`'s tests, prints a short result, and records it as solved
+/// when every test passes. Returns whether it was newly solved.
+///
+/// # Errors
+///
+/// If cargo cannot run or the progress file cannot be written.
+pub fn test_and_record(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    name: &str,
+) -> anyhow::Result<bool> {
+    println!("\n▶ {name}: running `cargo test -p {name}` …");
+    let run = cargo::test_package(workspace.root(), name)?;
+    println!("{}", run.summary(name, 3));
+    if run.outcome != Outcome::Passed {
+        return Ok(false);
+    }
+    let mut progress = Progress::load(&workspace.progress_file())?;
+    let newly = progress.mark_solved(name)?;
+    if newly {
+        println!(
+            "🎉 {name} is solved. Its solution is unlocked: `cargo workbook solution {name}`."
+        );
+        match crate::cli::next_exercise(catalog, &progress) {
+            Some(next) => println!(
+                "Next: {} ({}: {}), `{}`",
+                next.name,
+                next.day,
+                next.title,
+                next.test_command()
+            ),
+            None => println!("That was the last exercise. Well done."),
+        }
+    }
+    Ok(newly)
+}
+
+/// Whether `path` is inside `dir`.
+pub fn is_under(path: &Path, dir: &Path) -> bool {
+    path.starts_with(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_map_to_exercises_and_book_rebuilds() {
+        let dir =
+            std::env::temp_dir().join(format!("workbook-watch-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("exercises")).unwrap();
+        let workspace = Workspace::at(dir.clone()).unwrap();
+        let changed = classify(
+            &workspace,
+            &[
+                dir.join("exercises/backoff/src/delay.rs"),
+                dir.join("exercises/backoff/target/debug/x"),
+                dir.join("journal/month-05.md"),
+                dir.join("README.md"),
+            ],
+        );
+        assert_eq!(
+            changed.exercises.into_iter().collect::<Vec<_>>(),
+            ["backoff"]
+        );
+        assert!(changed.book, "a journal edit rebuilds the book");
+    }
+}
