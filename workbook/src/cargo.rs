@@ -59,10 +59,10 @@ impl TestRun {
     pub fn summary(&self, package: &str, max_failures: usize) -> String {
         let secs = self.elapsed.as_secs_f64();
         match self.outcome {
-            Outcome::Passed => format!(
-                "✓ {package}: all {} tests pass ({secs:.1}s)",
-                self.passed.len()
-            ),
+            Outcome::Passed => {
+                let n = self.passed.len();
+                format!("✓ {package}: {n}/{n} tests pass ({secs:.1}s)")
+            }
             Outcome::CompileError => {
                 let errors: Vec<&str> = self.compile_errors.lines().take(30).collect();
                 format!(
@@ -73,7 +73,7 @@ impl TestRun {
             Outcome::Failed => {
                 let total = self.passed.len() + self.failed.len();
                 let mut text = format!(
-                    "✗ {package}: {} of {total} tests pass, {} fail ({secs:.1}s)",
+                    "✗ {package}: {}/{total} tests pass, {} fail ({secs:.1}s)",
                     self.passed.len(),
                     self.failed.len()
                 );
@@ -258,7 +258,7 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
         let run = parse(FAILING, "", false, Duration::from_millis(1500));
         let summary = run.summary("backoff", 5);
         assert!(
-            summary.starts_with("✗ backoff: 1 of 2 tests pass, 1 fail (1.5s)"),
+            summary.starts_with("✗ backoff: 1/2 tests pass, 1 fail (1.5s)"),
             "{summary}"
         );
         assert!(

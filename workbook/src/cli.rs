@@ -154,7 +154,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dest,
             all_solutions,
         }) => {
-            let dest = dest.unwrap_or_else(|| workspace.book_dir().join("book"));
+            // Relative to where the command runs (mdBook would take it as
+            // relative to book/).
+            let dest = match dest {
+                Some(dest) => std::env::current_dir()?.join(dest),
+                None => workspace.book_dir().join("book"),
+            };
             let mode = if all_solutions {
                 Solutions::Folded
             } else {

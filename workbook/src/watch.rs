@@ -2,8 +2,11 @@
 //!
 //! Editors save in bursts (a temporary file, a rename, a metadata change),
 //! so events are debounced: one test run per burst, 200 ms after it ends.
-//! Events are mapped to the exercise folder they happened in, and
-//! `target/` is ignored, so the build's own writes never trigger a run.
+//! Only writes count: reading a file is an event too (inotify reports every
+//! open), and counting those would loop forever, since running the tests
+//! reads the sources. Events are mapped to the exercise folder they happened
+//! in, and `target/` is ignored, so the build's own writes never trigger a
+//! run.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,8 +16,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
-use notify::RecursiveMode;
-use notify_debouncer_mini::new_debouncer;
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use crate::cargo::{self, Outcome};
 use crate::catalog::Catalog;
@@ -75,27 +78,50 @@ pub fn watch(
     stop: &Arc<AtomicBool>,
     mut on_change: impl FnMut(&[PathBuf]) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(200), tx)
-        .context("starting the file watcher")?;
+    const QUIET: Duration = Duration::from_millis(200);
+    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
+    let mut watcher =
+        notify::recommended_watcher(tx).context("starting the file watcher")?;
     for dir in dirs.iter().filter(|d| d.exists()) {
-        debouncer
-            .watcher()
+        watcher
             .watch(dir, RecursiveMode::Recursive)
             .with_context(|| format!("watching {}", dir.display()))?;
     }
+    let mut pending: Vec<PathBuf> = Vec::new();
     while !stop.load(Ordering::Relaxed) {
-        match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Ok(events)) => {
-                let paths: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
-                on_change(&paths)?;
-            }
+        // Wait briefly while nothing is pending (to notice Ctrl-C), and for
+        // the quiet period once a burst has started.
+        let wait = if pending.is_empty() {
+            Duration::from_millis(100)
+        } else {
+            QUIET
+        };
+        match rx.recv_timeout(wait) {
+            Ok(Ok(event)) if is_write(&event.kind) => pending.extend(event.paths),
+            Ok(Ok(_)) => {}
             Ok(Err(error)) => eprintln!("file watcher: {error}"),
+            Err(mpsc::RecvTimeoutError::Timeout) if !pending.is_empty() => {
+                let burst = std::mem::take(&mut pending);
+                on_change(&burst)?;
+                // Writes made while the tests ran (the learner saving again)
+                // are still in the channel and start the next burst.
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
     Ok(())
+}
+
+/// Whether an event changed a file's content or name (not a read, and not
+/// only its metadata).
+fn is_write(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
 }
 
 /// Runs `exercise`'s tests, prints a short result, and records it as solved
