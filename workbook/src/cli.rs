@@ -325,10 +325,8 @@ fn solution(workspace: &Workspace, catalog: &Catalog, name: &str) -> anyhow::Res
         }
     }
     let dir = workspace.solutions_dir().join(&exercise.name).join("src");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    files.sort();
+    let mut files = Vec::new();
+    crate::preprocess::collect_rs(&dir, &mut files)?;
     let mut out = std::io::stdout().lock();
     for file in files {
         writeln!(

@@ -12,6 +12,21 @@ pub(crate) fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Now in UTC as `YYYY-MM-DDTHH-MM-SS`: sortable, and safe in a file name.
+pub(crate) fn timestamp() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (year, month, day) = civil_from_days((secs / 86_400) as i64);
+    let time = secs % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}",
+        time / 3600,
+        time % 3600 / 60,
+        time % 60
+    )
+}
+
 /// Days since 1970-01-01 to a (year, month, day), after Howard Hinnant's
 /// `civil_from_days` (http://howardhinnant.github.io/date_algorithms.html).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {

@@ -459,7 +459,7 @@ fn to_root(page: &Path) -> String {
     "../".repeat(depth)
 }
 
-fn collect_rs(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+pub(crate) fn collect_rs(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .map(|e| e.map(|e| e.path()))

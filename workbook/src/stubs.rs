@@ -220,14 +220,16 @@ pub fn reset(
     for file in changes.modified.iter().chain(&changes.deleted) {
         originals.push((file.clone(), cat_blob(workspace.root(), &recorded[file])?));
     }
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let backup = workspace
-        .state_dir()
-        .join("backups")
-        .join(&exercise.name)
-        .join(stamp.to_string());
+    // A fresh folder per reset, even for two resets in the same second: a
+    // backup is never written over another.
+    let stamp = crate::date::timestamp();
+    let backups = workspace.state_dir().join("backups").join(&exercise.name);
+    let mut backup = backups.join(&stamp);
+    let mut n = 1;
+    while backup.exists() {
+        n += 1;
+        backup = backups.join(format!("{stamp}-{n}"));
+    }
     for file in changes.modified.iter().chain(&changes.added) {
         let target = backup.join(file);
         fs::create_dir_all(target.parent().unwrap_or(&backup))?;
