@@ -16,7 +16,7 @@ use mdbook_driver::MDBook;
 use scraper::{Html, Selector};
 
 use crate::preprocess::{Solutions, WorkbookPreprocessor};
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, files_ending_with, normalize};
 
 /// Builds the book into `dest`.
 ///
@@ -56,8 +56,7 @@ pub struct BrokenLink {
 ///
 /// If a page cannot be read.
 pub fn check_links(dir: &Path) -> anyhow::Result<Vec<BrokenLink>> {
-    let mut pages = Vec::new();
-    collect_html(dir, &mut pages)?;
+    let pages = files_ending_with(dir, ".html")?;
     let links = Selector::parse("a[href], link[href], script[src], img[src]")
         .expect("valid selector");
     let with_id = Selector::parse("[id], a[name]").expect("valid selector");
@@ -181,20 +180,6 @@ fn problem_with(
     }
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -212,21 +197,6 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-fn collect_html(dir: &Path, pages: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in
-        fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?
-    {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_html(&path, pages)?;
-        } else if path.extension().is_some_and(|e| e == "html") {
-            pages.push(path);
-        }
-    }
-    pages.sort();
-    Ok(())
 }
 
 #[cfg(test)]

@@ -82,30 +82,6 @@ pub fn load_deck(path: &Path) -> anyhow::Result<Deck> {
     })
 }
 
-/// Every `*.quiz.toml` under `dir`, sorted.
-///
-/// # Errors
-///
-/// If a folder cannot be read.
-pub fn deck_paths(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in
-            fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.to_string_lossy().ends_with(".quiz.toml") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
-}
-
 fn flatten(question: Question) -> Card {
     match question {
         Question::ShortAnswer(q) => {

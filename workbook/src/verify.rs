@@ -32,7 +32,7 @@ use anyhow::Context;
 use crate::cargo::{self, Outcome};
 use crate::catalog::{Catalog, Exercise};
 use crate::preprocess::Solutions;
-use crate::workspace::Workspace;
+use crate::workspace::{Workspace, files_ending_with, normalize};
 use crate::{book, quiz, stubs};
 
 /// What to check.
@@ -259,20 +259,6 @@ fn test_targets(exercise_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(targets)
 }
 
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// Returns the exercises that are untouched (whose stubs can be tested).
 fn check_stubs(
     workspace: &Workspace,
@@ -403,8 +389,7 @@ fn check_lessons_and_cards(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let src = workspace.book_src();
-    let mut pages = Vec::new();
-    collect_md(&src, &mut pages)?;
+    let pages = files_ending_with(&src, ".md")?;
     let mut linked: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for page in &pages {
         let text = fs::read_to_string(page)?;
@@ -471,7 +456,7 @@ fn check_lessons_and_cards(
         }
     }
     let mut ids: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for path in quiz::deck_paths(&src)? {
+    for path in files_ending_with(&src, ".quiz.toml")? {
         let shown = workspace.relative(&path).to_path_buf();
         let stem = path
             .to_string_lossy()
@@ -499,21 +484,6 @@ fn check_lessons_and_cards(
             Err(error) => report.problems.push(format!("{error:#}")),
         }
     }
-    Ok(())
-}
-
-fn collect_md(dir: &Path, pages: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in
-        fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?
-    {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_md(&path, pages)?;
-        } else if path.extension().is_some_and(|e| e == "md") {
-            pages.push(path);
-        }
-    }
-    pages.sort();
     Ok(())
 }
 
