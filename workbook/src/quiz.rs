@@ -39,6 +39,21 @@ pub struct Card {
     pub answer: String,
     /// The explanation shown with the answer.
     pub context: Option<String>,
+    /// What a tracing card says its program does, to check by running it.
+    pub tracing: Option<Tracing>,
+    /// Accepted answers of a short-answer card (the answer first).
+    pub accepted: Vec<String>,
+}
+
+/// What a tracing card claims about its program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tracing {
+    /// Whether it compiles.
+    pub does_compile: bool,
+    /// What it prints (trimmed), if it compiles.
+    pub stdout: Option<String>,
+    /// The line of the first compile error, if it does not.
+    pub line_number: Option<usize>,
 }
 
 /// A deck: the cards of one lesson.
@@ -86,6 +101,8 @@ fn flatten(question: Question) -> Card {
     match question {
         Question::ShortAnswer(q) => {
             let q = q.0;
+            let mut accepted = vec![q.answer.answer.clone()];
+            accepted.extend(q.answer.alternatives.clone().unwrap_or_default());
             let mut answer = q.answer.answer;
             if let Some(alternatives) = q.answer.alternatives.filter(|a| !a.is_empty()) {
                 answer
@@ -98,6 +115,8 @@ fn flatten(question: Question) -> Card {
                 options: Vec::new(),
                 answer,
                 context: q.context.map(|c| c.0),
+                tracing: None,
+                accepted,
             }
         }
         Question::MultipleChoice(q) => {
@@ -124,12 +143,19 @@ fn flatten(question: Question) -> Card {
                 kind: Kind::MultipleChoice,
                 prompt: q.prompt.prompt.0,
                 options,
+                accepted: answers.clone(),
                 answer: answers.join("; "),
                 context: q.context.map(|c| c.0),
+                tracing: None,
             }
         }
         Question::Tracing(q) => {
             let q = q.0;
+            let tracing = Tracing {
+                does_compile: q.answer.does_compile,
+                stdout: q.answer.stdout.as_deref().map(|s| s.trim().to_owned()),
+                line_number: q.answer.line_number,
+            };
             let answer = if q.answer.does_compile {
                 format!(
                     "It compiles and prints:\n\n```text\n{}\n```",
@@ -150,6 +176,8 @@ fn flatten(question: Question) -> Card {
                 options: Vec::new(),
                 answer,
                 context: q.context.map(|c| c.0),
+                tracing: Some(tracing),
+                accepted: Vec::new(),
             }
         }
     }
@@ -200,4 +228,167 @@ pub fn render(deck: &Deck) -> String {
         out.push_str("</details>\n\n</div>\n\n");
     }
     out
+}
+
+/// Compiles and runs a tracing card's program, and checks that it does
+/// what the card says: compiles or not, prints the stated output, or fails
+/// on the stated line. `scratch` is a folder for the source and binary.
+///
+/// The program is compiled with the same `rustc` that builds the workbook
+/// (`$RUSTC`, else `rustc`), edition 2024, warnings allowed.
+///
+/// # Errors
+///
+/// A message saying what the card claims and what really happened; or that
+/// `rustc` could not be run.
+pub fn check_tracing(card: &Card, scratch: &Path) -> anyhow::Result<Result<(), String>> {
+    let Some(claim) = &card.tracing else {
+        return Ok(Ok(()));
+    };
+    fs::create_dir_all(scratch)?;
+    let source = scratch.join(format!("{}.rs", card.id));
+    let binary = scratch.join(&card.id);
+    fs::write(&source, &card.prompt)?;
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let compiled = std::process::Command::new(rustc)
+        .args([
+            "--edition",
+            "2024",
+            "-A",
+            "warnings",
+            "--color",
+            "never",
+            "-o",
+        ])
+        .arg(&binary)
+        .arg(&source)
+        .output()
+        .context("running rustc for a tracing card")?;
+    let stderr = String::from_utf8_lossy(&compiled.stderr);
+    match (claim.does_compile, compiled.status.success()) {
+        (true, false) => Ok(Err(format!(
+            "the card says it compiles, but rustc says:\n{}",
+            stderr.lines().take(12).collect::<Vec<_>>().join("\n")
+        ))),
+        (false, true) => Ok(Err(
+            "the card says it does not compile, but it does".to_owned()
+        )),
+        (false, false) => {
+            let file = source
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let line = first_error_line(&stderr, file);
+            if claim.line_number.is_some() && line != claim.line_number {
+                Ok(Err(format!(
+                    "the card says the error is on line {:?}, rustc reports line {line:?}",
+                    claim.line_number
+                )))
+            } else {
+                Ok(Ok(()))
+            }
+        }
+        (true, true) => {
+            let run = std::process::Command::new(&binary)
+                .output()
+                .context("running a tracing card's program")?;
+            let stdout = String::from_utf8_lossy(&run.stdout).trim().to_owned();
+            match &claim.stdout {
+                Some(expected) if *expected != stdout => Ok(Err(format!(
+                    "the card says it prints:\n{expected}\nbut it prints:\n{stdout}"
+                ))),
+                _ => Ok(Ok(())),
+            }
+        }
+    }
+}
+
+/// The line of the first `error` in rustc's output, from its `--> file:line:col`.
+fn first_error_line(stderr: &str, file: &str) -> Option<usize> {
+    let error = stderr.find("error")?;
+    stderr[error..]
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("--> "))
+        .and_then(|location| location.rsplit_once(file).map(|(_, rest)| rest.to_owned()))
+        .and_then(|rest| rest.trim_start_matches(':').split(':').next()?.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tracing_card(id: &str, program: &str, claim: Tracing) -> Card {
+        Card {
+            id: id.to_owned(),
+            kind: Kind::Tracing,
+            prompt: program.to_owned(),
+            options: Vec::new(),
+            answer: String::new(),
+            context: None,
+            tracing: Some(claim),
+            accepted: Vec::new(),
+        }
+    }
+
+    fn scratch() -> PathBuf {
+        std::env::temp_dir().join(format!("workbook-tracing-{}", std::process::id()))
+    }
+
+    #[test]
+    fn a_tracing_card_with_the_right_output_passes_and_a_wrong_one_is_caught() {
+        let program = "fn main() {\n    println!(\"{}\", 1 + 1);\n}\n";
+        let right = Tracing {
+            does_compile: true,
+            stdout: Some("2".to_owned()),
+            line_number: None,
+        };
+        let wrong = Tracing {
+            stdout: Some("3".to_owned()),
+            ..right.clone()
+        };
+        assert_eq!(
+            check_tracing(&tracing_card("right", program, right), &scratch()).unwrap(),
+            Ok(())
+        );
+        let problem = check_tracing(&tracing_card("wrong", program, wrong), &scratch())
+            .unwrap()
+            .unwrap_err();
+        assert!(problem.contains("but it prints:\n2"), "{problem}");
+    }
+
+    #[test]
+    fn a_compile_error_must_be_on_the_stated_line() {
+        let program = "fn main() {\n    let x: u32 = \"text\";\n}\n";
+        let claim = |line| Tracing {
+            does_compile: false,
+            stdout: None,
+            line_number: Some(line),
+        };
+        assert_eq!(
+            check_tracing(&tracing_card("line2", program, claim(2)), &scratch()).unwrap(),
+            Ok(())
+        );
+        let problem =
+            check_tracing(&tracing_card("line3", program, claim(3)), &scratch())
+                .unwrap()
+                .unwrap_err();
+        assert!(problem.contains("rustc reports line Some(2)"), "{problem}");
+    }
+
+    #[test]
+    fn a_card_that_claims_an_error_for_a_valid_program_is_caught() {
+        let claim = Tracing {
+            does_compile: false,
+            stdout: None,
+            line_number: Some(1),
+        };
+        let problem =
+            check_tracing(&tracing_card("valid", "fn main() {}\n", claim), &scratch())
+                .unwrap()
+                .unwrap_err();
+        assert!(
+            problem.contains("does not compile, but it does"),
+            "{problem}"
+        );
+    }
 }

@@ -10,6 +10,8 @@
 //!    metadata names, and every lesson page shows its quiz cards; quiz card
 //!    ids are unique; the built book, journal included, has no broken
 //!    internal link or fragment.
+//!    Every tracing quiz card's program is compiled and run, and must do
+//!    what the card says (compile or not, print what it states).
 //! 4. The generated parts of the repository (README's lesson list,
 //!    `exercises/stubs.lock`) are up to date.
 //!
@@ -151,6 +153,14 @@ pub fn run(
         }
         step(
             "solutions and examples pass their tests",
+            &mut report,
+            before,
+        );
+
+        let before = report.problems.len();
+        check_tracing_cards(workspace, &mut report)?;
+        step(
+            "every tracing card does what it claims",
             &mut report,
             before,
         );
@@ -528,6 +538,27 @@ fn check_book(workspace: &Workspace, report: &mut Report) -> anyhow::Result<()> 
             broken.page.display(),
             broken.problem
         ));
+    }
+    Ok(())
+}
+
+/// Compiles and runs every tracing card's program: a card that states the
+/// wrong output would teach the wrong thing with authority.
+fn check_tracing_cards(workspace: &Workspace, report: &mut Report) -> anyhow::Result<()> {
+    let scratch = workspace.state_dir().join("tracing-cards");
+    for path in files_ending_with(&workspace.book_src(), ".quiz.toml")? {
+        let Ok(deck) = quiz::load_deck(&path) else {
+            continue; // reported by the deck check
+        };
+        for card in &deck.cards {
+            if let Err(problem) = quiz::check_tracing(card, &scratch)? {
+                report.problems.push(format!(
+                    "{}: tracing card `{}`: {problem}",
+                    workspace.relative(&path).display(),
+                    card.id
+                ));
+            }
+        }
     }
     Ok(())
 }
