@@ -18,6 +18,8 @@
 //! - [`stubs`]: `stubs.lock`, which records each exercise's untouched files, so
 //!   `reset` can restore them and `verify` can tell a stub from a learner's work.
 //! - [`quiz`]: the quiz cards that lesson pages show.
+//! - [`srs`]: spaced repetition: the review log and the FSRS schedule
+//!   replayed from it.
 //! - [`preprocess`]: the mdBook preprocessor (exercise boxes, quiz cards,
 //!   metrics, generated solution and example pages).
 //! - [`book`]: building the book in-process with `mdbook-driver`, and
@@ -37,6 +39,7 @@ pub mod preprocess;
 pub mod progress;
 pub mod quiz;
 pub mod serve;
+pub mod srs;
 pub mod stubs;
 pub mod verify;
 pub mod watch;
