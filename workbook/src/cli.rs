@@ -9,10 +9,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use chrono::NaiveDate;
+
 use crate::catalog::{Catalog, Exercise};
 use crate::preprocess::{Solutions, WorkbookPreprocessor};
 use crate::progress::Progress;
+use crate::review::{self, Format};
 use crate::serve::BookServer;
+use crate::srs::{self, ReviewLog};
 use crate::workspace::Workspace;
 use crate::{book, stubs, verify, watch};
 
@@ -72,6 +76,15 @@ enum Command {
         #[arg(long)]
         all_solutions: bool,
     },
+    /// Spaced-repetition quiz: with no subcommand, review the cards due
+    /// today in the terminal.
+    Quiz {
+        /// Review as if today were this date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        #[command(subcommand)]
+        command: Option<QuizCommand>,
+    },
     /// Check every invariant of the workbook (maintainers and CI).
     Verify {
         /// A changed stub is an error, not a skipped check (CI).
@@ -90,6 +103,40 @@ enum Command {
     Preprocess {
         /// `supports <renderer>`, or nothing.
         args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum QuizCommand {
+    /// The cards due on a date (today by default).
+    Due {
+        /// The date (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// How to print them.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Cards per state, reviews logged, the next 7 days, retention.
+    Stats {
+        /// The date to count from (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+    /// Export every card.
+    Export {
+        #[command(subcommand)]
+        to: ExportTarget,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportTarget {
+    /// Anki's plain-text import format (File > Import in Anki).
+    Anki {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -167,6 +214,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             book::build(&workspace, &dest, mode)?;
             println!("The book is in {}", dest.display());
+        }
+        Some(Command::Quiz { date, command }) => {
+            quiz(&workspace, &catalog, &progress, date, command)?
         }
         Some(Command::Verify { strict, fast }) => {
             let options = verify::Options {
@@ -336,6 +386,67 @@ fn solution(workspace: &Workspace, catalog: &Catalog, name: &str) -> anyhow::Res
         )?;
         out.write_all(&std::fs::read(&file)?)?;
         writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn quiz(
+    workspace: &Workspace,
+    catalog: &Catalog,
+    progress: &Progress,
+    date: Option<NaiveDate>,
+    command: Option<QuizCommand>,
+) -> anyhow::Result<()> {
+    let cards = srs::all_cards(workspace, catalog)?;
+    let mut log = ReviewLog::load(&ReviewLog::path_in(workspace))?;
+    let schedule = srs::replay(&cards, progress, &log);
+    for warning in &schedule.warnings {
+        eprintln!("warning: {warning}");
+    }
+    match command {
+        None => {
+            let stdin = std::io::stdin();
+            let date = date.unwrap_or_else(srs::today);
+            review::session(
+                catalog,
+                &cards,
+                &schedule,
+                &mut log,
+                date,
+                stdin.lock(),
+                &mut std::io::stdout(),
+            )?;
+        }
+        Some(QuizCommand::Due { date, format }) => {
+            let date = date.unwrap_or_else(srs::today);
+            println!(
+                "{}",
+                review::due_report(catalog, &cards, &schedule, date, format).trim_end()
+            );
+        }
+        Some(QuizCommand::Stats { date }) => {
+            print!(
+                "{}",
+                review::stats_report(&schedule, &log, date.unwrap_or_else(srs::today))
+            );
+        }
+        Some(QuizCommand::Export {
+            to: ExportTarget::Anki { output },
+        }) => {
+            let text = review::anki_export(catalog, &cards)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    println!(
+                        "Wrote {} cards to {} (in Anki: File > Import).",
+                        cards.len(),
+                        path.display()
+                    );
+                }
+                None => print!("{text}"),
+            }
+        }
     }
     Ok(())
 }

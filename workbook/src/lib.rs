@@ -18,6 +18,8 @@
 //! - [`stubs`]: `stubs.lock`, which records each exercise's untouched files, so
 //!   `reset` can restore them and `verify` can tell a stub from a learner's work.
 //! - [`quiz`]: the quiz cards that lesson pages show.
+//! - [`review`]: the quiz commands (a review in the terminal, due cards,
+//!   statistics, the Anki export).
 //! - [`srs`]: spaced repetition: the review log and the FSRS schedule
 //!   replayed from it.
 //! - [`preprocess`]: the mdBook preprocessor (exercise boxes, quiz cards,
@@ -38,6 +40,7 @@ pub mod cli;
 pub mod preprocess;
 pub mod progress;
 pub mod quiz;
+pub mod review;
 pub mod serve;
 pub mod srs;
 pub mod stubs;

@@ -196,6 +196,10 @@ impl ReviewLog {
             bail!("`{card}` is not a card id");
         }
         let new = !self.path.exists();
+        if let Some(dir) = self.path.parent() {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("creating {}", dir.display()))?;
+        }
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)

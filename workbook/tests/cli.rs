@@ -24,6 +24,21 @@ example = "demo-example"
 hint = "Return 42."
 "#;
 
+const DECK: &str = r#"[[questions]]
+id = "demo-answer"
+type = "ShortAnswer"
+prompt.prompt = "What does `answer()` return?"
+answer.answer = "42"
+context = "It is the answer."
+
+[[questions]]
+id = "demo-choice"
+type = "MultipleChoice"
+prompt.prompt = "Which <T> is a number?"
+prompt.distractors = ["a string", "a tuple"]
+answer.answer = "u32"
+"#;
+
 impl Scratch {
     fn new(name: &str) -> Self {
         let root = std::env::temp_dir()
@@ -49,6 +64,7 @@ impl Scratch {
             "[package]\nname = \"demo-example\"\n",
         );
         write("book/src/lesson.md", "# A demo\n");
+        write("book/src/lesson.quiz.toml", DECK);
         let scratch = Self { root };
         scratch.git(&["init", "--quiet"]);
         assert!(
@@ -80,6 +96,27 @@ impl Scratch {
             .status()
             .expect("git runs");
         assert!(status.success(), "git {args:?} failed");
+    }
+
+    fn workbook_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_workbook"))
+            .current_dir(&self.root)
+            .env("WORKBOOK_ROOT", &self.root)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the runner starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
     }
 
     fn workbook(&self, args: &[&str]) -> Output {
@@ -255,4 +292,143 @@ fn the_solution_stays_hidden_until_the_exercise_passes() {
         "an unsolved exercise's solution is refused"
     );
     assert!(text(&output).contains("no spoilers"), "{}", text(&output));
+}
+
+#[test]
+fn a_piped_quiz_review_grades_the_due_cards_and_appends_to_the_log() {
+    let scratch = Scratch::new("quiz");
+    let nothing =
+        text(&scratch.workbook_with_input(&["quiz", "--date", "2026-11-22"], ""));
+    assert!(
+        nothing.contains("no card is in your schedule yet"),
+        "unsolved lessons have no due cards: {nothing}"
+    );
+
+    fs::write(scratch.path("progress.txt"), "demo 2026-11-20\n").unwrap();
+    // Card 1: answer 42, grade good. Card 2: choose option 3, grade again.
+    let output = scratch
+        .workbook_with_input(&["quiz", "--date", "2026-11-22"], "42\n3\n3\nagain\n");
+    let out = text(&output);
+    assert!(output.status.success(), "{out}");
+    assert!(out.contains("2 card(s) due on 2026-11-22"), "{out}");
+    assert!(
+        out.contains("✓ That matches."),
+        "the short answer 42 is right: {out}"
+    );
+    assert!(out.contains("Reviewed 2 of 2 card(s)"), "{out}");
+    let log = fs::read_to_string(scratch.path("journal/reviews.log")).unwrap();
+    let reviews: Vec<&str> = log.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        reviews,
+        [
+            "2026-11-22 demo-answer good",
+            "2026-11-22 demo-choice again"
+        ]
+    );
+
+    // Nothing is due again the same day; tomorrow the forgotten card is,
+    // and the recalled one is not.
+    let due_on = |date: &str| {
+        text(&scratch.workbook(&["quiz", "due", "--date", date, "--format", "json"]))
+    };
+    let today = due_on("2026-11-22");
+    assert!(today.contains("\"due\":[]"), "{today}");
+    let tomorrow = due_on("2026-11-23");
+    assert!(
+        tomorrow.contains("\"demo-choice\"") && !tomorrow.contains("\"demo-answer\""),
+        "{tomorrow}"
+    );
+}
+
+#[test]
+fn quiz_due_in_markdown_is_what_the_daily_workflow_posts() {
+    let scratch = Scratch::new("due");
+    fs::write(scratch.path("progress.txt"), "demo 2026-11-20\n").unwrap();
+    let out = text(&scratch.workbook(&[
+        "quiz",
+        "due",
+        "--date",
+        "2026-11-22",
+        "--format",
+        "markdown",
+    ]));
+    assert!(out.starts_with("## Quiz cards due on 2026-11-22"), "{out}");
+    assert!(
+        out.contains(
+            "| `demo-answer` | [Day 137: A demo](book/src/lesson.md) | 2026-11-20 |"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_malformed_review_log_is_reported_with_its_line_and_left_alone() {
+    let scratch = Scratch::new("badlog");
+    let bad = "2026-11-22 demo-answer good\n2026-11-22 demo-answer\n";
+    fs::create_dir_all(scratch.path("journal")).unwrap();
+    fs::write(scratch.path("journal/reviews.log"), bad).unwrap();
+    let out = text(&scratch.workbook(&["quiz", "stats"]));
+    assert!(
+        out.contains("reviews.log:2: expected `<YYYY-MM-DD> <card id> <grade>`"),
+        "{out}"
+    );
+    assert_eq!(
+        fs::read_to_string(scratch.path("journal/reviews.log")).unwrap(),
+        bad,
+        "never rewritten"
+    );
+}
+
+#[test]
+fn the_anki_export_parses_as_anki_reads_it() {
+    let scratch = Scratch::new("anki");
+    let output = scratch.workbook(&["quiz", "export", "anki"]);
+    assert!(output.status.success(), "{}", text(&output));
+    let export = String::from_utf8(output.stdout).unwrap();
+
+    // Anki reads `#key:value` header lines first, then tab-separated rows
+    // with CSV quoting.
+    let headers: Vec<&str> = export.lines().take_while(|l| l.starts_with('#')).collect();
+    for expected in [
+        "#separator:tab",
+        "#html:true",
+        "#notetype:Basic",
+        "#tags column:3",
+    ] {
+        assert!(
+            headers.contains(&expected),
+            "missing header {expected}: {headers:?}"
+        );
+    }
+    assert!(
+        headers.iter().any(|h| h.starts_with("#deck:")),
+        "{headers:?}"
+    );
+    let body: String = export
+        .lines()
+        .skip(headers.len())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(false)
+        .from_reader(body.as_bytes())
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("every row parses");
+    assert_eq!(rows.len(), 2, "one note per card");
+    assert!(rows.iter().all(|r| r.len() == 3), "front, back, tags");
+    assert!(
+        rows[1][0].contains("Which &lt;T&gt; is a number?"),
+        "HTML is escaped: {}",
+        &rows[1][0]
+    );
+    let tags: Vec<&str> = rows[0][2].split(' ').collect();
+    assert!(
+        tags.contains(&"month-05")
+            && tags.contains(&"month-05::week-4")
+            && tags.contains(&"day-137"),
+        "{tags:?}"
+    );
+    assert!(tags.contains(&"lesson::lesson"), "{tags:?}");
 }
