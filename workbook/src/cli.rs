@@ -507,6 +507,25 @@ fn watch_exercises(
     Ok(())
 }
 
+/// Grades from the book: checked against the workbook's cards, then
+/// appended to the review log with today's date.
+fn review_sink(workspace: Workspace) -> crate::serve::ReviewSink {
+    std::sync::Arc::new(move |card: &str, grade: &str| {
+        let grade: srs::Grade = grade.parse().map_err(|e| format!("{e}"))?;
+        let catalog = Catalog::load(&workspace).map_err(|e| format!("{e:#}"))?;
+        let cards = srs::all_cards(&workspace, &catalog).map_err(|e| format!("{e:#}"))?;
+        if !cards.iter().any(|c| c.card.id == card) {
+            return Err(format!("no card is named `{card}`"));
+        }
+        let mut log = ReviewLog::load(&ReviewLog::path_in(&workspace))
+            .map_err(|e| format!("{e:#}"))?;
+        log.append(srs::today(), card, grade)
+            .map_err(|e| format!("{e:#}"))?;
+        println!("quiz: {card} graded {grade} in the book (journal/reviews.log)");
+        Ok(())
+    })
+}
+
 fn serve_and_watch(
     workspace: &Workspace,
     catalog: &Catalog,
@@ -515,7 +534,11 @@ fn serve_and_watch(
     let stop = stop_on_ctrl_c()?;
     let dest = workspace.book_dir().join("book");
     book::build(workspace, &dest, Solutions::WhenSolved)?;
-    let server = BookServer::start(dest.clone(), port)?;
+    let server = BookServer::start_with_reviews(
+        dest.clone(),
+        port,
+        Some(review_sink(workspace.clone())),
+    )?;
     let progress = Progress::load(&workspace.progress_file())?;
     println!("The book: http://127.0.0.1:{}/\n", server.port());
     print!("{}", progress_report(catalog, &progress));

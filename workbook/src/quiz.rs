@@ -183,14 +183,27 @@ fn flatten(question: Question) -> Card {
     }
 }
 
-/// The deck as Markdown for a lesson page: each question, with its answer
-/// and explanation folded away until the reader opens them.
+/// The deck as Markdown for a lesson page.
+///
+/// Each card is a `div` whose data attributes (id, kind, accepted answers)
+/// the book's script (`book/theme/workbook.js`) turns into an interactive
+/// quiz: the answer stays hidden until the reader answers or gives up, then
+/// four grade buttons record the review. Without JavaScript the answer is
+/// still there, folded in a `<details>`.
 pub fn render(deck: &Deck) -> String {
     let mut out = String::new();
     for (index, card) in deck.cards.iter().enumerate() {
+        let kind = match card.kind {
+            Kind::ShortAnswer => "short",
+            Kind::MultipleChoice => "choice",
+            Kind::Tracing => "tracing",
+        };
+        let accepted =
+            serde_json::to_string(&card.accepted).unwrap_or_else(|_| "[]".to_owned());
         out.push_str(&format!(
-            "<div class=\"workbook-card\" id=\"card-{}\">\n\n",
-            card.id
+            "<div class=\"workbook-card\" id=\"card-{id}\" data-card=\"{id}\" data-kind=\"{kind}\" data-accepted=\"{}\">\n\n",
+            attribute(&accepted),
+            id = attribute(&card.id),
         ));
         out.push_str(&format!(
             "**Card {}** <small>`{}`</small>\n\n",
@@ -218,16 +231,25 @@ pub fn render(deck: &Deck) -> String {
         if !card.options.is_empty() {
             out.push('\n');
         }
-        out.push_str("<details>\n<summary>Answer</summary>\n\n");
+        out.push_str("<div class=\"card-controls\"></div>\n\n");
+        out.push_str("<details class=\"card-answer\">\n<summary>Answer</summary>\n\n");
         out.push_str(card.answer.trim());
         out.push_str("\n\n");
         if let Some(context) = &card.context {
             out.push_str(context.trim());
             out.push_str("\n\n");
         }
-        out.push_str("</details>\n\n</div>\n\n");
+        out.push_str("</details>\n\n<div class=\"card-grade\"></div>\n\n</div>\n\n");
     }
     out
+}
+
+/// `text` escaped for a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Compiles and runs a tracing card's program, and checks that it does

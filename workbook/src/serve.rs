@@ -5,6 +5,7 @@
 //! add build time. It binds 127.0.0.1 only: the book is for this machine.
 
 use std::fs;
+use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -35,6 +36,27 @@ impl BookServer {
     /// If the port is taken or cannot be bound; the message says how to pick
     /// another.
     pub fn start(root: PathBuf, port: u16) -> anyhow::Result<Self> {
+        Self::start_with_reviews(root, port, None)
+    }
+
+    /// Like [`BookServer::start`], and also takes the book's quiz grades:
+    /// `POST /api/reviews` with `{"card": ID, "grade": GRADE}` calls
+    /// `reviews(card, grade)`, whose error (an unknown card, a bad grade) is
+    /// sent back as a 400.
+    ///
+    /// Only `application/json` is accepted: a web page on another site can
+    /// send a cross-origin form POST to 127.0.0.1 without asking, but not a
+    /// JSON one (that needs a CORS preflight, which this server never
+    /// grants), so other sites cannot write into the learner's log.
+    ///
+    /// # Errors
+    ///
+    /// As [`BookServer::start`].
+    pub fn start_with_reviews(
+        root: PathBuf,
+        port: u16,
+        reviews: Option<ReviewSink>,
+    ) -> anyhow::Result<Self> {
         let server = Server::http(("127.0.0.1", port)).map_err(|error| {
             anyhow!(
                 "cannot serve the book on http://127.0.0.1:{port}: {error}. \
@@ -46,8 +68,12 @@ impl BookServer {
         let server = Arc::new(server);
         let serving = Arc::clone(&server);
         let thread = std::thread::spawn(move || {
-            for request in serving.incoming_requests() {
-                let response = respond(&root, request.url());
+            for mut request in serving.incoming_requests() {
+                let response = if request.url() == "/api/reviews" {
+                    review(&mut request, reviews.as_ref())
+                } else {
+                    respond(&root, request.url())
+                };
                 let _ = request.respond(response);
             }
         });
@@ -69,6 +95,62 @@ impl BookServer {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// Where the server sends a grade from the book: `(card id, grade)`.
+pub type ReviewSink = Arc<dyn Fn(&str, &str) -> Result<(), String> + Send + Sync>;
+
+fn review(
+    request: &mut tiny_http::Request,
+    reviews: Option<&ReviewSink>,
+) -> Response<std::io::Cursor<Vec<u8>>> {
+    let json = |status: u16, body: serde_json::Value| {
+        let header =
+            Header::from_bytes("Content-Type", "application/json").expect("valid header");
+        Response::from_string(body.to_string())
+            .with_status_code(status)
+            .with_header(header)
+    };
+    let Some(reviews) = reviews else {
+        return json(
+            404,
+            serde_json::json!({ "error": "this server does not record reviews" }),
+        );
+    };
+    if request.method() != &tiny_http::Method::Post {
+        return json(405, serde_json::json!({ "error": "use POST" }));
+    }
+    let is_json = request.headers().iter().any(|h| {
+        h.field.equiv("Content-Type") && h.value.as_str().starts_with("application/json")
+    });
+    if !is_json {
+        return json(415, serde_json::json!({ "error": "send application/json" }));
+    }
+    let mut body = String::new();
+    if std::io::Read::take(request.as_reader(), 4096)
+        .read_to_string(&mut body)
+        .is_err()
+    {
+        return json(400, serde_json::json!({ "error": "unreadable body" }));
+    }
+    #[derive(serde::Deserialize)]
+    struct Grade {
+        card: String,
+        grade: String,
+    }
+    let grade: Grade = match serde_json::from_str(&body) {
+        Ok(grade) => grade,
+        Err(error) => {
+            return json(
+                400,
+                serde_json::json!({ "error": format!("expected {{\"card\", \"grade\"}}: {error}") }),
+            );
+        }
+    };
+    match reviews(&grade.card, &grade.grade) {
+        Ok(()) => json(201, serde_json::json!({ "saved": true })),
+        Err(error) => json(400, serde_json::json!({ "error": error })),
     }
 }
 

@@ -138,6 +138,19 @@ fn get(port: u16, path: &str) -> String {
     response
 }
 
+fn post(port: u16, content_type: &str, body: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the book is served");
+    write!(
+        stream,
+        "POST /api/reviews HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
 #[test]
 fn the_runner_serves_the_book_reruns_tests_on_save_and_stops_on_ctrl_c() {
     let root = scratch_workbook();
@@ -161,6 +174,42 @@ fn the_runner_serves_the_book_reruns_tests_on_save_and_stops_on_ctrl_c() {
         "the lesson shows its exercise box"
     );
     runner.expect_line("Next: demo", Duration::from_secs(5));
+
+    // A grade given in the book lands in the review log.
+    let saved = post(
+        port,
+        "application/json",
+        r#"{"card":"demo-1","grade":"good"}"#,
+    );
+    assert!(
+        saved.starts_with("HTTP/1.1 201"),
+        "a known card's grade is saved: {saved}"
+    );
+    let log =
+        fs::read_to_string(root.join("journal/reviews.log")).expect("the log is created");
+    assert!(
+        log.lines().any(|l| l.ends_with(" demo-1 good")),
+        "the grade is appended: {log}"
+    );
+    let unknown = post(
+        port,
+        "application/json",
+        r#"{"card":"nope","grade":"good"}"#,
+    );
+    assert!(
+        unknown.starts_with("HTTP/1.1 400")
+            && unknown.contains("no card is named `nope`"),
+        "{unknown}"
+    );
+    let form = post(
+        port,
+        "application/x-www-form-urlencoded",
+        "card=demo-1&grade=good",
+    );
+    assert!(
+        form.starts_with("HTTP/1.1 415"),
+        "other sites' form posts are refused: {form}"
+    );
     runner.expect_line("Watching exercises/", Duration::from_secs(5));
 
     // The learner saves a solution.
