@@ -27,6 +27,10 @@ pub enum Outcome {
     Failed,
     /// It did not compile (or cargo failed before running a test).
     CompileError,
+    /// A test binary crashed (a stack overflow, an abort) before reporting.
+    Crashed,
+    /// The tests were still running at the time limit, and were stopped.
+    TimedOut,
 }
 
 /// One failed test and the start of its panic message.
@@ -51,6 +55,8 @@ pub struct TestRun {
     pub compile_errors: String,
     /// Wall-clock time, build included.
     pub elapsed: Duration,
+    /// Tests libtest reported as running for over 60 seconds.
+    pub slow: Vec<String>,
 }
 
 impl TestRun {
@@ -62,6 +68,22 @@ impl TestRun {
             Outcome::Passed => {
                 let n = self.passed.len();
                 format!("✓ {package}: {n}/{n} tests pass ({secs:.1}s)")
+            }
+            Outcome::Crashed => {
+                let lines: Vec<&str> = self.compile_errors.lines().collect();
+                let tail = lines[lines.len().saturating_sub(8)..].join("\n");
+                format!("✗ {package}: a test binary crashed ({secs:.1}s):\n{tail}")
+            }
+            Outcome::TimedOut => {
+                let slow = if self.slow.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n  still running: {}", self.slow.join(", "))
+                };
+                format!(
+                    "✗ {package}: the tests were still running after {secs:.0}s and were stopped. \
+                     A loop that never ends, or one that runs billions of times?{slow}"
+                )
             }
             Outcome::CompileError => {
                 let errors: Vec<&str> = self.compile_errors.lines().take(30).collect();
@@ -102,23 +124,99 @@ impl TestRun {
 ///
 /// If cargo cannot be started at all.
 pub fn test_package(root: &Path, package: &str) -> anyhow::Result<TestRun> {
+    let limit = std::env::var("WORKBOOK_TEST_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(DEFAULT_LIMIT, Duration::from_secs);
+    test_package_within(root, package, limit)
+}
+
+/// How long one `cargo test -p` may take, build included, unless
+/// `WORKBOOK_TEST_TIMEOUT` (seconds) says otherwise.
+pub const DEFAULT_LIMIT: Duration = Duration::from_secs(300);
+
+/// [`test_package`] with an explicit time limit.
+///
+/// # Errors
+///
+/// If cargo cannot be started at all.
+pub fn test_package_within(
+    root: &Path,
+    package: &str,
+    limit: Duration,
+) -> anyhow::Result<TestRun> {
     let start = Instant::now();
-    let output = cargo()
+    let mut command = cargo();
+    command
         .current_dir(root)
         .args(["test", "--color", "never", "--no-fail-fast", "-p", package])
         .args(["--", "--color", "never", "--format", "pretty"])
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // Its own process group, so a timeout stops the test binary that cargo
+    // started too, not only cargo.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
+        .spawn()
         .with_context(|| format!("running cargo test -p {package}"))?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    Ok(parse(
+    // Read both pipes on their own threads: a child that fills one pipe
+    // while we wait on the other would block forever.
+    let mut stdout_pipe = child.stdout.take().expect("piped");
+    let mut stderr_pipe = child.stderr.take().expect("piped");
+    let (out_tx, out) = std::sync::mpsc::channel();
+    let (err_tx, err) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout_pipe, &mut text);
+        let _ = out_tx.send(text);
+    });
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr_pipe, &mut text);
+        let _ = err_tx.send(text);
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if start.elapsed() > limit {
+            stop(&mut child);
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // The pipes close when every process holding them has exited; should a
+    // grandchild survive the kill, stop waiting for it after a few seconds
+    // rather than hang the runner.
+    let grace = Duration::from_secs(5);
+    let stdout = out.recv_timeout(grace).unwrap_or_default();
+    let stderr = err.recv_timeout(grace).unwrap_or_default();
+    let mut run = parse(
         &stdout,
         &stderr,
-        output.status.success(),
+        status.is_some_and(|s| s.success()),
         start.elapsed(),
-    ))
+    );
+    if status.is_none() {
+        run.outcome = Outcome::TimedOut;
+    }
+    Ok(run)
+}
+
+fn stop(child: &mut std::process::Child) {
+    // The whole process group: cargo and the test binary it started.
+    #[cfg(unix)]
+    if let Ok(pid) = i32::try_from(child.id()) {
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn parse(stdout: &str, stderr: &str, success: bool, elapsed: Duration) -> TestRun {
@@ -147,12 +245,24 @@ fn parse(stdout: &str, stderr: &str, success: bool, elapsed: Duration) -> TestRu
         .collect::<Vec<_>>();
     let outcome = if success {
         Outcome::Passed
-    } else if ran_tests && !failed.is_empty() {
+    } else if !failed.is_empty() {
         Outcome::Failed
+    } else if ran_tests || stderr.contains("process didn't exit successfully") {
+        Outcome::Crashed
     } else {
         Outcome::CompileError
     };
-    let compile_errors = if outcome == Outcome::CompileError {
+    let slow = stdout
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("test ")?
+                .strip_suffix(" has been running for over 60 seconds")
+        })
+        .map(str::to_owned)
+        .collect();
+    let compile_errors = if outcome == Outcome::Crashed {
+        stderr.to_owned()
+    } else if outcome == Outcome::CompileError {
         stderr
             .lines()
             .skip_while(|line| !line.starts_with("error"))
@@ -167,6 +277,7 @@ fn parse(stdout: &str, stderr: &str, success: bool, elapsed: Duration) -> TestRu
         failed,
         compile_errors,
         elapsed,
+        slow,
     }
 }
 
@@ -251,6 +362,15 @@ test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; 
             "{}",
             run.compile_errors
         );
+    }
+
+    #[test]
+    fn a_crashed_test_binary_is_not_called_a_compile_error() {
+        let stdout = "\nrunning 1 test\n";
+        let stderr = "error: test failed, to rerun pass `--test t`\n\nCaused by:\n  process didn't exit successfully: `/t` (signal: 6, SIGABRT: process abort signal)\n";
+        let run = parse(stdout, stderr, false, Duration::ZERO);
+        assert_eq!(run.outcome, Outcome::Crashed);
+        assert!(run.summary("demo", 3).contains("a test binary crashed"));
     }
 
     #[test]

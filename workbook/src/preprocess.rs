@@ -320,8 +320,9 @@ impl WorkbookPreprocessor {
         match self.solutions {
             Solutions::WhenSolved if !self.progress.is_solved(name) => writeln!(
                 out,
-                "🔒 Locked until your exercise passes: run `{}` (or keep `cargo workbook` \
-                 running) until every test passes, and this page opens.\n",
+                "🔒 Locked until your exercise passes. When `{}` is green, run \
+                 `cargo workbook run {name}` (or keep `cargo workbook` running, which does it on \
+                 every save): it records the exercise as solved, and this page opens.\n",
                 exercise.test_command()
             )?,
             Solutions::WhenSolved => out.push_str(&code),

@@ -144,7 +144,11 @@ pub fn run(
         packages.extend(catalog.examples().iter().cloned());
         for package in packages {
             let run = cargo::test_package(workspace.root(), &package)?;
-            if run.outcome != Outcome::Passed {
+            if run.outcome == Outcome::Passed && run.passed.is_empty() {
+                report.problems.push(format!(
+                    "`cargo test -p {package}` runs no test: an example needs a smoke test of what it prints, a solution its exercise's tests"
+                ));
+            } else if run.outcome != Outcome::Passed {
                 report.problems.push(format!(
                     "`cargo test -p {package}` fails:\n{}",
                     run.summary(&package, 5)
@@ -574,6 +578,13 @@ fn check_stub_fails(
             report.problems.push(format!(
                 "exercise `{}` does not compile untouched:\n{}",
                 exercise.name, run.compile_errors
+            ));
+        }
+        Outcome::Crashed | Outcome::TimedOut => {
+            report.problems.push(format!(
+                "exercise `{}`: its stub's tests must fail cleanly, with a message:\n{}",
+                exercise.name,
+                run.summary(&exercise.name, 5)
             ));
         }
         Outcome::Passed | Outcome::Failed => {

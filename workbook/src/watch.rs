@@ -45,9 +45,12 @@ pub fn classify(workspace: &Workspace, paths: &[PathBuf]) -> Changed {
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        // Build output, and editors' scratch files: dotfiles (Vim's
+        // `.x.swp`, Emacs's `.#x`), backups (`x~`), Vim's `4913` probe.
         if parts.iter().any(|p| {
             p == "target"
-                || p.starts_with(".#")
+                || p == "4913"
+                || p.starts_with('.')
                 || p.ends_with('~')
                 || p.ends_with(".tmp")
         }) {
@@ -141,6 +144,31 @@ pub fn test_and_record(
     if run.outcome != Outcome::Passed {
         return Ok(false);
     }
+    // Passing tests that were edited prove nothing: only a pass of the
+    // tests as written counts.
+    if let (Ok(lock), Ok(exercise)) =
+        (crate::stubs::read_lock(workspace), catalog.get(name))
+    {
+        let changes = crate::stubs::changes(&lock, exercise)?;
+        let edited: Vec<&String> = changes
+            .modified
+            .iter()
+            .chain(&changes.deleted)
+            .filter(|f| f.starts_with("tests/"))
+            .collect();
+        if !edited.is_empty() {
+            println!(
+                "The tests pass, but these test files were changed: {}. Only the tests as written \
+                 count; restore them (`git checkout exercises/{name}/tests`) to record {name} as solved.",
+                edited
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return Ok(false);
+        }
+    }
     let mut progress = Progress::load(&workspace.progress_file())?;
     let newly = progress.mark_solved(name)?;
     if newly {
@@ -181,6 +209,7 @@ mod tests {
             &[
                 dir.join("exercises/backoff/src/delay.rs"),
                 dir.join("exercises/backoff/target/debug/x"),
+                dir.join("exercises/other/src/.delay.rs.swp"),
                 dir.join("journal/month-05.md"),
                 dir.join("README.md"),
             ],

@@ -32,7 +32,7 @@ pub struct Permanent(#[source] pub Box<dyn Error + Send + Sync>);
 ///
 /// Known here: the [`Transient`] and [`Permanent`] markers; [`io::Error`]s,
 /// by kind (timeouts, resets, refused and aborted connections, broken pipes
-/// and interruptions are transient, other kinds permanent); and
+/// and interruptions are transient, every other kind permanent); and
 /// [`tokio::time::error::Elapsed`] (a timeout, so transient). An error whose
 /// chain holds none of these is permanent.
 ///
@@ -70,8 +70,10 @@ fn known_class(error: &(dyn Error + 'static)) -> Option<ErrorClass> {
         | io::ErrorKind::ConnectionReset
         | io::ErrorKind::ConnectionAborted
         | io::ErrorKind::BrokenPipe
-        | io::ErrorKind::Interrupted
-        | io::ErrorKind::WouldBlock => ErrorClass::Transient,
+        | io::ErrorKind::Interrupted => ErrorClass::Transient,
+        // Not `WouldBlock`: it asks a non-blocking caller to wait for
+        // readiness (what an async runtime does for you), not to back off
+        // and send the request again.
         _ => ErrorClass::Permanent,
     })
 }

@@ -125,6 +125,7 @@ async fn permanent_errors_are_not_retried() {
 
 #[tokio::test(start_paused = true)]
 async fn retries_stop_at_the_attempt_limit_with_the_last_error() {
+    let start = Instant::now();
     let result: Result<(), _> = retry(
         &policy(4),
         &roomy_budget(),
@@ -139,6 +140,11 @@ async fn retries_stop_at_the_attempt_limit_with_the_last_error() {
         "max_attempts counts the first call too"
     );
     assert_eq!(error.to_string(), "gave up after 4 attempts");
+    assert_eq!(
+        start.elapsed(),
+        ms(100 + 200 + 400),
+        "three sleeps between four attempts, and none after the last one"
+    );
     let last = error.into_last_error();
     assert_eq!(last.attempt, 4, "the error returned is the last attempt's");
 }
@@ -171,6 +177,7 @@ async fn retries_stop_when_the_budget_runs_out() {
     // 4 tokens: the first failure leaves 3 (> 2, retry), the second leaves 2
     // (not > 2): no more retries, though the policy would allow 10 attempts.
     let budget = RetryBudget::new(4, 0.1).expect("valid budget");
+    let start = Instant::now();
     let result: Result<(), _> =
         retry(&policy(10), &budget, Fixed(0.5), |attempt| async move {
             Err(timed_out(attempt))
@@ -182,6 +189,11 @@ async fn retries_stop_when_the_budget_runs_out() {
         "got {error:?}"
     );
     assert_eq!(error.to_string(), "retry budget exhausted after 2 attempts");
+    assert_eq!(
+        start.elapsed(),
+        ms(100),
+        "one sleep between the two attempts, none after giving up"
+    );
 }
 
 #[tokio::test(start_paused = true)]

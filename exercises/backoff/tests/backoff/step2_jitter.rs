@@ -5,7 +5,7 @@ use std::time::Duration;
 use backoff::{Backoff, Jitter};
 use proptest::prelude::*;
 
-use crate::Fixed;
+use crate::{Fixed, Sequence};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -82,6 +82,31 @@ fn decorrelated_jitter_grows_from_the_previous_delay() {
             ms(1_000)
         ],
         "decorrelated jitter is min(cap, uniform(base, previous * 3))"
+    );
+}
+
+#[test]
+fn decorrelated_jitter_remembers_the_capped_delay_not_the_raw_draw() {
+    // 0.875 three times: 275, 734.375, then a draw of 1940.23 capped to 1000.
+    // The next draw must grow from the 1000 actually slept (uniform(100,
+    // 3000)), not from the raw 1940.23; at 0.125 that is 462.5.
+    let delays: Vec<Duration> = backoff()
+        .delays(
+            Jitter::Decorrelated,
+            Sequence(vec![0.875, 0.875, 0.875, 0.875, 0.125], 0),
+        )
+        .take(5)
+        .collect();
+    assert_eq!(
+        delays,
+        [
+            Duration::from_micros(275_000),
+            Duration::from_micros(734_375),
+            ms(1_000),
+            ms(1_000),
+            Duration::from_micros(462_500)
+        ],
+        "after the cap, `previous` must be the capped delay"
     );
 }
 

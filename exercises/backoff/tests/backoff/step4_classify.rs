@@ -88,13 +88,47 @@ fn a_marker_decides_over_the_cause_below_it() {
     );
 }
 
+/// Wraps any error as its `#[source]`, as application errors do.
+#[derive(Debug, thiserror::Error)]
+#[error("loading the report failed")]
+struct Wrapper(#[source] Box<dyn std::error::Error + Send + Sync>);
+
 #[test]
-fn a_marker_deep_in_the_chain_is_found() {
+fn a_marker_below_a_wrapper_is_found() {
+    let transient = Wrapper(Box::new(Transient(Box::new(ValidationError))));
+    assert_eq!(
+        classify(&transient),
+        ErrorClass::Transient,
+        "the Transient marker is one `source()` down: walk the chain for markers too"
+    );
+    let permanent = Wrapper(Box::new(Permanent(Box::new(io::Error::from(
+        io::ErrorKind::TimedOut,
+    )))));
+    assert_eq!(
+        classify(&permanent),
+        ErrorClass::Permanent,
+        "the Permanent marker, one level down, decides before the timeout below it"
+    );
+}
+
+#[test]
+fn an_io_error_hides_what_it_wraps() {
+    // `io::Error::other(inner)` has kind Other, and its `source()` skips
+    // `inner`: the walk meets a known io::Error (permanent) and stops there.
     let wrapped = FetchError(io::Error::other(Transient(Box::new(ValidationError))));
     assert_eq!(
         classify(&wrapped),
         ErrorClass::Permanent,
-        "io::Error::other has kind Other, which is known (permanent) before the marker below it"
+        "io::Error of kind Other is known, and permanent, before the marker inside it"
+    );
+}
+
+#[test]
+fn would_block_is_not_a_reason_to_retry() {
+    assert_eq!(
+        classify(&io::Error::from(io::ErrorKind::WouldBlock)),
+        ErrorClass::Permanent,
+        "WouldBlock means a non-blocking call should wait for readiness, not back off and retry"
     );
 }
 
@@ -108,5 +142,11 @@ async fn tokio_timeouts_are_transient() {
         classify(&elapsed),
         ErrorClass::Transient,
         "tokio's Elapsed is a timeout"
+    );
+    let wrapped = Wrapper(Box::new(elapsed));
+    assert_eq!(
+        classify(&wrapped),
+        ErrorClass::Transient,
+        "and still one when wrapped"
     );
 }
