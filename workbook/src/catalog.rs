@@ -85,6 +85,17 @@ pub enum Check {
     Redis,
 }
 
+impl Check {
+    /// What the check does, for the lesson's exercise box.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Check::Loom => "loom models, which explore every interleaving of its threads",
+            Check::Tsan => "ThreadSanitizer (nightly), which reports data races",
+            Check::Redis => "a real `redis-server` that its tests start on a free port",
+        }
+    }
+}
+
 /// A test allowed to pass on the untouched stub, with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,7 +135,7 @@ struct Package {
 
 #[derive(Debug, Deserialize)]
 struct PackageMetadata {
-    workbook: Option<toml::Value>,
+    workbook: Option<Metadata>,
 }
 
 /// One exercise.
@@ -269,22 +280,40 @@ fn load_exercise(workspace: &Workspace, dir: &Path) -> anyhow::Result<Exercise> 
             manifest.package.name
         );
     }
-    let Some(table) = manifest.package.metadata.and_then(|m| m.workbook) else {
+    let Some(metadata) = manifest.package.metadata.and_then(|m| m.workbook) else {
         bail!(
             "{shown}: missing the [package.metadata.workbook] table (day, title, lesson, example, hint)"
         );
     };
-    let metadata: Metadata = table.try_into().map_err(|e: toml::de::Error| {
-        anyhow::anyhow!("{shown}: [package.metadata.workbook]: {}", e.message())
-    })?;
     if metadata.title.trim().is_empty() {
         bail!("{shown}: package.metadata.workbook.title is empty");
     }
     if metadata.hint.trim().is_empty() {
         bail!("{shown}: package.metadata.workbook.hint is empty");
     }
+    let plain = |path: &Path| {
+        path.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+    };
+    if !plain(&metadata.lesson) || metadata.lesson.extension().is_none_or(|e| e != "md") {
+        bail!(
+            "{shown}: package.metadata.workbook.lesson must be a .md page inside book/src, written \
+             without `..` or a leading `/`; found `{}`",
+            metadata.lesson.display()
+        );
+    }
+    if !metadata
+        .example
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        bail!(
+            "{shown}: package.metadata.workbook.example must be a package name under examples/, found `{}`",
+            metadata.example
+        );
+    }
     let lesson_path = workspace.book_src().join(&metadata.lesson);
-    if metadata.lesson.is_absolute() || !lesson_path.is_file() {
+    if !lesson_path.is_file() {
         bail!(
             "{shown}: package.metadata.workbook.lesson: {} does not exist (the path is relative to book/src)",
             workspace.relative(&lesson_path).display()

@@ -23,11 +23,11 @@ use crate::{book, stubs, verify, watch};
 /// The workbook's runner. With no command: build and serve the book, show
 /// your progress, and re-run an exercise's tests whenever you save it.
 #[derive(Debug, Parser)]
-#[command(name = "cargo workbook", version, about, long_about = None)]
+#[command(name = "cargo workbook", bin_name = "cargo workbook", version, about, long_about = None)]
 struct Cli {
-    /// The port to serve the book on (127.0.0.1 only).
-    #[arg(long, env = "WORKBOOK_PORT", default_value_t = 3000, global = true)]
-    port: u16,
+    /// The port to serve the book on, 127.0.0.1 only [default: $WORKBOOK_PORT, else 3000].
+    #[arg(long)]
+    port: Option<u16>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -157,7 +157,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(&workspace)?;
     let progress = Progress::load(&workspace.progress_file())?;
     match cli.command {
-        None => serve_and_watch(&workspace, &catalog, cli.port)?,
+        None => serve_and_watch(&workspace, &catalog, port(cli.port)?)?,
         Some(Command::List) => print!("{}", list(&catalog, &progress)),
         Some(Command::Next) => print!("{}", next(&catalog, &progress, None)),
         Some(Command::Progress) => print!("{}", progress_report(&catalog, &progress)),
@@ -170,7 +170,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Run { name }) => {
             catalog.get(&name)?;
-            watch::test_and_record(&workspace, &catalog, &name)?;
+            if !watch::test_and_record(&workspace, &catalog, &name)?
+                && !Progress::load(&workspace.progress_file())?.is_solved(&name)
+            {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Some(Command::Watch { name }) => {
             let only = name.map(|n| catalog.get(&n).cloned()).transpose()?;
@@ -354,7 +358,7 @@ fn list(catalog: &Catalog, progress: &Progress) -> String {
             None => "· to do".to_owned(),
         };
         out.push_str(&format!(
-            "  {status:<18} {:<8} {:<12} {}\n",
+            "  {status:<20} {:<8} {:<12} {}\n",
             exercise.day.to_string(),
             exercise.name,
             exercise.title
@@ -526,6 +530,21 @@ fn review_sink(workspace: Workspace) -> crate::serve::ReviewSink {
     })
 }
 
+/// The port to serve on: `--port`, else `WORKBOOK_PORT`, else 3000. Read
+/// here rather than by clap, so a bad `WORKBOOK_PORT` only troubles the
+/// command that serves.
+fn port(flag: Option<u16>) -> anyhow::Result<u16> {
+    if let Some(port) = flag {
+        return Ok(port);
+    }
+    match std::env::var("WORKBOOK_PORT") {
+        Ok(text) => text.trim().parse().with_context(|| {
+            format!("WORKBOOK_PORT must be a port number (0-65535), found `{text}`")
+        }),
+        Err(_) => Ok(3000),
+    }
+}
+
 fn serve_and_watch(
     workspace: &Workspace,
     catalog: &Catalog,
@@ -533,12 +552,16 @@ fn serve_and_watch(
 ) -> anyhow::Result<()> {
     let stop = stop_on_ctrl_c()?;
     let dest = workspace.book_dir().join("book");
-    book::build(workspace, &dest, Solutions::WhenSolved)?;
+    // Bind first: a taken port is reported at once, not after the build.
     let server = BookServer::start_with_reviews(
         dest.clone(),
         port,
         Some(review_sink(workspace.clone())),
     )?;
+    if let Err(error) = book::build(workspace, &dest, Solutions::WhenSolved) {
+        server.stop();
+        return Err(error);
+    }
     let progress = Progress::load(&workspace.progress_file())?;
     println!("The book: http://127.0.0.1:{}/\n", server.port());
     print!("{}", progress_report(catalog, &progress));

@@ -159,6 +159,15 @@ impl WorkbookPreprocessor {
             "<details>\n<summary>Hint</summary>\n\n{}\n\n</details>\n",
             exercise.hint
         )?;
+        if !exercise.checks.is_empty() {
+            let checks: Vec<&str> =
+                exercise.checks.iter().map(|c| c.describe()).collect();
+            writeln!(
+                out,
+                "Its solution is also checked with: {}.\n",
+                checks.join("; ")
+            )?;
+        }
         writeln!(
             out,
             "See it run: [example `{ex}`]({up}examples/{ex}.md) (`cargo run -p {ex}`). \
@@ -186,9 +195,8 @@ impl WorkbookPreprocessor {
                 cards += deck.cards.len();
             }
         }
-        let mut examples: Vec<&str> =
+        let examples: std::collections::BTreeSet<&str> =
             exercises.iter().map(|e| e.example.as_str()).collect();
-        examples.dedup();
         let days = match period.week {
             Some(_) => 7,
             None => 28,

@@ -48,7 +48,11 @@ impl Progress {
             let mut words = line.split_whitespace();
             match (words.next(), words.next(), words.next()) {
                 (Some(name), Some(date), None) if crate::date::is_date(date) => {
-                    progress.solved.insert(name.to_owned(), date.to_owned());
+                    // The first date is kept: it is when the exercise was solved.
+                    progress
+                        .solved
+                        .entry(name.to_owned())
+                        .or_insert_with(|| date.to_owned());
                 }
                 _ => bail!(
                     "{}:{}: expected `<exercise> <YYYY-MM-DD>`, found `{line}`",

@@ -134,8 +134,17 @@ fn flatten(question: Question) -> Card {
                     options.insert(index.min(options.len()), answers[0].clone())
                 }
                 _ => {
+                    // Shuffled, but the same way on every build: ordered by
+                    // a hash of the card id and the option. (Sorting by text
+                    // would put the answer in a predictable place; a random
+                    // shuffle would move it on every build.)
                     options.extend(answers.iter().cloned());
-                    options.sort();
+                    let id = q.id.clone().unwrap_or_default();
+                    options.sort_by_cached_key(|option| {
+                        sha1_smol::Sha1::from(format!("{id}\n{option}"))
+                            .digest()
+                            .to_string()
+                    });
                 }
             }
             Card {

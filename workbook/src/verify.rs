@@ -94,6 +94,16 @@ pub fn run(
 
     let before = report.problems.len();
     check_solution_crates(workspace, &catalog, &mut report)?;
+    for exercise in catalog.exercises() {
+        for check in &exercise.checks {
+            // Better a loud gap than a check the lesson promises and nobody runs.
+            report.problems.push(format!(
+                "exercise `{}` declares the `{check:?}` check, which verify does not run yet: \
+                 teach verify to run it before an exercise relies on it",
+                exercise.name
+            ));
+        }
+    }
     step(
         "solution crates use the exercises' tests",
         &mut report,
@@ -510,12 +520,20 @@ fn check_book(workspace: &Workspace, report: &mut Report) -> anyhow::Result<()> 
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
-            if name.ends_with(".md")
-                && name != "README.md"
-                && !workspace.book_src().join("journal").join(name).is_file()
-            {
+            if !name.ends_with(".md") || name == "README.md" {
+                continue;
+            }
+            // Shown in the book means: a wrapper page that includes this very
+            // file, listed in SUMMARY.md (where its links are then checked).
+            let include = format!("{{{{#include ../../../journal/{name}}}}}");
+            let wrapper = workspace.book_src().join("journal").join(name);
+            let wraps = fs::read_to_string(&wrapper).is_ok_and(|t| t.contains(&include));
+            let summary = fs::read_to_string(workspace.book_src().join("SUMMARY.md"))
+                .unwrap_or_default();
+            let listed = summary.contains(&format!("(journal/{name})"));
+            if !wraps || !listed {
                 report.problems.push(format!(
-                    "journal/{name} is not in the book: add book/src/journal/{name} with `{{{{#include ../../../journal/{name}}}}}` and list it in SUMMARY.md"
+                    "journal/{name} is not in the book: book/src/journal/{name} must contain `{include}`, and SUMMARY.md must list `journal/{name}`"
                 ));
             }
         }

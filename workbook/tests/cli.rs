@@ -242,6 +242,37 @@ fn malformed_metadata_names_the_file_and_the_field() {
 }
 
 #[test]
+fn a_field_of_the_wrong_type_is_reported_with_its_line() {
+    let scratch = Scratch::new("badtype");
+    fs::write(
+        scratch.path("exercises/demo/Cargo.toml"),
+        EXERCISE_MANIFEST.replace("title = \"A demo\"", "title = 5"),
+    )
+    .unwrap();
+    let message = text(&scratch.workbook(&["list"]));
+    assert!(message.contains("exercises/demo/Cargo.toml"), "{message}");
+    assert!(
+        message.contains("line 8") && message.contains("title = 5"),
+        "the line and the key are shown: {message}"
+    );
+}
+
+#[test]
+fn a_lesson_outside_the_book_is_refused() {
+    let scratch = Scratch::new("escape");
+    fs::write(
+        scratch.path("exercises/demo/Cargo.toml"),
+        EXERCISE_MANIFEST.replace("lesson.md", "../../README.md"),
+    )
+    .unwrap();
+    let message = text(&scratch.workbook(&["list"]));
+    assert!(
+        message.contains("must be a .md page inside book/src"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_lesson_that_does_not_exist_is_reported() {
     let scratch = Scratch::new("lesson");
     fs::write(
