@@ -111,12 +111,13 @@ impl WorkbookPreprocessor {
             }
             "metrics" => self.metrics(&Period::parse(args)?),
             "lessons" => Ok(self.lessons(page, &Period::parse(args)?)),
+            "requiz" => self.requiz(page, args),
             // mdBook's own directives, if a page ever keeps one this late.
             "include" | "rustdoc_include" | "playground" | "title" => {
                 Ok(format!("{{{{#{directive}}}}}"))
             }
             other => bail!(
-                "unknown directive `{other}` (known: exercise, quiz, metrics, lessons)"
+                "unknown directive `{other}` (known: exercise, quiz, metrics, lessons, requiz)"
             ),
         }
     }
@@ -219,6 +220,60 @@ impl WorkbookPreprocessor {
             "\n<small>Computed by the workbook's runner from the exercises, their quiz cards and \
              `progress.txt` when the book was built.</small>"
         )?;
+        Ok(out)
+    }
+
+    /// `{{#requiz month=M week=W date=YYYY-MM-DD}}`: the cards of lessons
+    /// before that week that the schedule (the review log replayed with
+    /// FSRS) says are due on the review's date.
+    fn requiz(&self, page: &Path, args: &str) -> anyhow::Result<String> {
+        let (dates, rest): (Vec<&str>, Vec<&str>) = args
+            .split_whitespace()
+            .partition(|a| a.starts_with("date="));
+        let [date] = dates[..] else {
+            bail!("requiz needs one date=YYYY-MM-DD (the review's date)");
+        };
+        let date = chrono::NaiveDate::parse_from_str(&date["date=".len()..], "%Y-%m-%d")
+            .with_context(|| format!("`{date}` is not a date=YYYY-MM-DD"))?;
+        let period = Period::parse(&rest.join(" "))?;
+        let first_day = (period.month - 1) * 28 + (period.week.unwrap_or(1) - 1) * 7 + 1;
+        let cards = crate::srs::all_cards(&self.workspace, &self.catalog)?;
+        let log = crate::srs::ReviewLog::load(&crate::srs::ReviewLog::path_in(
+            &self.workspace,
+        ))?;
+        let schedule = crate::srs::replay(&cards, &self.progress, &log);
+        let due = schedule.due_on(date);
+        let up = to_root(page);
+        let mut out = String::new();
+        for info in cards.iter().filter(|c| due.contains(&c.card.id.as_str())) {
+            let Some(day) = info.day.filter(|d| d.number() < first_day) else {
+                continue;
+            };
+            let question = info
+                .card
+                .prompt
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or_default();
+            let question = match info.card.kind {
+                crate::quiz::Kind::Tracing => "What does this program do?",
+                _ => question,
+            };
+            writeln!(
+                out,
+                "- ({day}) {question} [Answer it on the lesson page]({up}{}#card-{})",
+                info.lesson.display(),
+                info.card.id
+            )?;
+        }
+        if out.is_empty() {
+            writeln!(
+                out,
+                "*No card from an earlier week is due on {date}: the schedule (`journal/reviews.log`, \
+                 replayed with FSRS) has nothing to ask yet. Write your own questions below.*"
+            )?;
+        }
         Ok(out)
     }
 

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use mdbook_quiz_schema::{MultipleChoiceAnswerFormat, Question, Quiz};
+use mdbook_quiz_schema::{MultipleChoiceAnswerFormat, Question};
 
 /// What kind of question a card asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +74,32 @@ pub struct Deck {
 pub fn load_deck(path: &Path) -> anyhow::Result<Deck> {
     let text = fs::read_to_string(path)
         .with_context(|| format!("reading quiz cards {}", path.display()))?;
-    let quiz: Quiz = toml::from_str(&text)
-        .with_context(|| format!("{}: not an mdbook-quiz file", path.display()))?;
+    // Parsed in two steps, the file and then each card (with the schema
+    // crate's own `Question`, exactly as mdbook-quiz reads it), so that an
+    // error names the card, by number and id, as well as the file and field.
+    let table: toml::Table = toml::from_str(&text)
+        .with_context(|| format!("{}: not valid TOML", path.display()))?;
+    let Some(questions) = table.get("questions").and_then(toml::Value::as_array) else {
+        bail!(
+            "{}: no [[questions]] (an mdbook-quiz file lists its cards as [[questions]])",
+            path.display()
+        );
+    };
     let mut cards = Vec::new();
-    for (index, question) in quiz.questions.into_iter().enumerate() {
+    for (index, question) in questions.iter().enumerate() {
+        let id = question
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .unwrap_or("no id");
+        let question: Question =
+            question.clone().try_into().map_err(|e: toml::de::Error| {
+                anyhow::anyhow!(
+                    "{}: card {} (`{id}`): {}",
+                    path.display(),
+                    index + 1,
+                    e.message()
+                )
+            })?;
         let card = flatten(question);
         if card.id.trim().is_empty() {
             bail!(
@@ -347,6 +369,25 @@ fn first_error_line(stderr: &str, file: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_card_is_reported_with_file_card_and_field() {
+        let path = std::env::temp_dir()
+            .join(format!("workbook-deck-{}.quiz.toml", std::process::id()));
+        fs::write(
+            &path,
+            "[[questions]]\nid = \"ok\"\ntype = \"ShortAnswer\"\nprompt.prompt = \"q\"\nanswer.answer = \"a\"\n\n\
+             [[questions]]\nid = \"broken\"\ntype = \"MultipleChoice\"\nprompt.prompt = \"q\"\nanswer.answer = \"a\"\n",
+        )
+        .unwrap();
+        let error = load_deck(&path).unwrap_err().to_string();
+        assert!(error.contains(".quiz.toml: card 2 (`broken`)"), "{error}");
+        assert!(
+            error.contains("distractors"),
+            "the missing field is named: {error}"
+        );
+        let _ = fs::remove_file(&path);
+    }
 
     fn tracing_card(id: &str, program: &str, claim: Tracing) -> Card {
         Card {

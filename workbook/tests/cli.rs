@@ -463,3 +463,61 @@ fn the_anki_export_parses_as_anki_reads_it() {
     );
     assert!(tags.contains(&"lesson::lesson"), "{tags:?}");
 }
+
+#[test]
+fn a_weekly_reviews_requiz_lists_the_earlier_cards_due_on_its_date() {
+    let scratch = Scratch::new("requiz");
+    fs::write(scratch.path("book/book.toml"), "[book]\ntitle = \"Demo\"\n").unwrap();
+    fs::write(
+        scratch.path("book/src/SUMMARY.md"),
+        "# Summary\n\n- [A demo](lesson.md)\n- [Review](review.md)\n",
+    )
+    .unwrap();
+    fs::write(
+        scratch.path("book/src/lesson.md"),
+        "# A demo\n\n{{#exercise demo}}\n\n{{#quiz lesson.quiz.toml}}\n",
+    )
+    .unwrap();
+    fs::write(
+        scratch.path("book/src/review.md"),
+        "# Review\n\n{{#requiz month=6 week=1 date=2026-11-22}}\n",
+    )
+    .unwrap();
+    fs::create_dir_all(scratch.path("solutions/demo/src")).unwrap();
+    fs::write(
+        scratch.path("solutions/demo/src/lib.rs"),
+        "pub fn answer() -> u32 {\n    42\n}\n",
+    )
+    .unwrap();
+    fs::create_dir_all(scratch.path("examples/demo-example/src")).unwrap();
+    fs::write(
+        scratch.path("examples/demo-example/src/main.rs"),
+        "fn main() {}\n",
+    )
+    .unwrap();
+    fs::write(scratch.path("progress.txt"), "demo 2026-11-20\n").unwrap();
+    let site = scratch.path("site");
+    let build = |scratch: &Scratch| {
+        let output = scratch.workbook(&["build", "--dest", site.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", text(&output));
+        fs::read_to_string(site.join("review.html")).unwrap()
+    };
+    let review = build(&scratch);
+    assert!(
+        review.contains("lesson.html#card-demo-answer")
+            && review.contains("lesson.html#card-demo-choice"),
+        "both cards of the solved Day 137 lesson are due on 2026-11-22: {review}"
+    );
+
+    fs::create_dir_all(scratch.path("journal")).unwrap();
+    fs::write(
+        scratch.path("journal/reviews.log"),
+        "2026-11-22 demo-answer good\n2026-11-22 demo-choice good\n",
+    )
+    .unwrap();
+    let review = build(&scratch);
+    assert!(
+        review.contains("No card from an earlier week is due on 2026-11-22"),
+        "{review}"
+    );
+}
