@@ -145,11 +145,28 @@ pub fn test_package_within(
     package: &str,
     limit: Duration,
 ) -> anyhow::Result<TestRun> {
-    let start = Instant::now();
     let mut command = cargo();
+    command.args(["test", "--color", "never", "--no-fail-fast", "-p", package]);
+    run_tests(root, command, limit)
+}
+
+/// Runs a prepared `cargo test` command (its program, subcommand, flags and
+/// environment set by the caller) in `root`, with libtest's plain output, a
+/// time limit, and the result read as for [`test_package`]. Used for the
+/// loom and ThreadSanitizer runs, whose flags and toolchain differ.
+///
+/// # Errors
+///
+/// If the command cannot be started at all.
+pub fn run_tests(
+    root: &Path,
+    mut command: Command,
+    limit: Duration,
+) -> anyhow::Result<TestRun> {
+    let start = Instant::now();
+    let shown = format!("{command:?}");
     command
         .current_dir(root)
-        .args(["test", "--color", "never", "--no-fail-fast", "-p", package])
         .args(["--", "--color", "never", "--format", "pretty"])
         .env("RUST_BACKTRACE", "0")
         .stdin(Stdio::null())
@@ -161,7 +178,7 @@ pub fn test_package_within(
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
         .spawn()
-        .with_context(|| format!("running cargo test -p {package}"))?;
+        .with_context(|| format!("running {shown}"))?;
     // Read both pipes on their own threads: a child that fills one pipe
     // while we wait on the other would block forever.
     let mut stdout_pipe = child.stdout.take().expect("piped");

@@ -27,12 +27,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use anyhow::Context;
 
 use crate::cargo::{self, Outcome};
-use crate::catalog::{Catalog, Exercise};
+use crate::catalog::{Catalog, Check, Exercise};
 use crate::preprocess::Solutions;
 use crate::workspace::{Workspace, files_ending_with, normalize};
 use crate::{book, quiz, stubs};
@@ -95,7 +96,7 @@ pub fn run(
     let before = report.problems.len();
     check_solution_crates(workspace, &catalog, &mut report)?;
     for exercise in catalog.exercises() {
-        for check in &exercise.checks {
+        for check in exercise.checks.iter().filter(|c| **c == Check::Redis) {
             // Better a loud gap than a check the lesson promises and nobody runs.
             report.problems.push(format!(
                 "exercise `{}` declares the `{check:?}` check, which verify does not run yet: \
@@ -178,6 +179,30 @@ pub fn run(
             &mut report,
             before,
         );
+
+        let before = report.problems.len();
+        for exercise in catalog
+            .exercises()
+            .iter()
+            .filter(|e| e.checks.contains(&Check::Loom))
+        {
+            check_loom(workspace, exercise, &mut report)?;
+        }
+        step(
+            "loom models pass, and fail on the broken variants",
+            &mut report,
+            before,
+        );
+
+        let before = report.problems.len();
+        for exercise in catalog
+            .exercises()
+            .iter()
+            .filter(|e| e.checks.contains(&Check::Tsan))
+        {
+            check_tsan(workspace, exercise, &mut report)?;
+        }
+        step("ThreadSanitizer finds no data race", &mut report, before);
 
         // A learner's work in progress is theirs to lint and format: only
         // the workbook's own code (and untouched stubs) must be clean.
@@ -559,6 +584,138 @@ fn check_book(workspace: &Workspace, report: &mut Report) -> anyhow::Result<()> 
             "book: {}:{link} {}",
             broken.page.display(),
             broken.problem
+        ));
+    }
+    Ok(())
+}
+
+/// Where the loom and sanitizer builds go: their compiler flags differ from
+/// the normal build's, and sharing a target folder would rebuild everything
+/// each time one ran.
+fn target_dir(workspace: &Workspace, kind: &str) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.root().join("target"));
+    base.join(kind)
+}
+
+/// The solution's loom models (`--test loom`, under `--cfg loom`) must pass,
+/// and must fail with `--features broken`: a model that cannot fail proves
+/// nothing. Bounded by `LOOM_MAX_PREEMPTIONS=3`, as loom's authors advise.
+fn check_loom(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let package = exercise.solution_package();
+    let run = |broken: bool| {
+        let mut command = cargo::cargo();
+        command
+            .args([
+                "test",
+                "--color",
+                "never",
+                "--release",
+                "-p",
+                &package,
+                "--test",
+                "loom",
+            ])
+            .env("RUSTFLAGS", "--cfg loom")
+            .env("LOOM_MAX_PREEMPTIONS", "3")
+            .env("CARGO_TARGET_DIR", target_dir(workspace, "loom"));
+        if broken {
+            command.args(["--features", "broken"]);
+        }
+        cargo::run_tests(workspace.root(), command, Duration::from_secs(900))
+    };
+    let good = run(false)?;
+    if good.outcome != Outcome::Passed || good.passed.is_empty() {
+        report.problems.push(format!(
+            "the loom models of `{package}` must pass (and exist):\n{}",
+            good.summary(&package, 3)
+        ));
+    }
+    let broken = run(true)?;
+    if broken.outcome != Outcome::Failed {
+        report.problems.push(format!(
+            "the loom models of `{package}` must fail with `--features broken` (src/broken.rs): \
+             a model that cannot fail proves nothing. Got:\n{}",
+            broken.summary(&package, 3)
+        ));
+    }
+    Ok(())
+}
+
+/// The solution's tests under ThreadSanitizer: nightly, `-Zbuild-std` (TSan
+/// reports false races against an uninstrumented std) and the same flag for
+/// rustdoc (or the doctests fail to link). Without a nightly toolchain the
+/// run is skipped with a note: the machine cannot do it, and every other
+/// check still runs.
+fn check_tsan(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let package = exercise.solution_package();
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--print", "sysroot"])
+        .output();
+    let sysroot = match nightly {
+        Ok(output) if output.status.success() => {
+            PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
+        }
+        _ => {
+            report.notes.push(format!(
+                "ThreadSanitizer run of `{package}` skipped: no nightly toolchain (rustup toolchain install nightly --component rust-src)"
+            ));
+            return Ok(());
+        }
+    };
+    if !sysroot.join("lib/rustlib/src/rust/library").is_dir() {
+        let _ = Command::new("rustup")
+            .args(["component", "add", "rust-src", "--toolchain", "nightly"])
+            .output();
+        if !sysroot.join("lib/rustlib/src/rust/library").is_dir() {
+            report.notes.push(format!(
+                "ThreadSanitizer run of `{package}` skipped: nightly has no rust-src (rustup component add rust-src --toolchain nightly)"
+            ));
+            return Ok(());
+        }
+    }
+    let mut command = Command::new("rustup");
+    command
+        .args([
+            "run",
+            "nightly",
+            "cargo",
+            "test",
+            "--color",
+            "never",
+            "-Zbuild-std",
+        ])
+        .args([
+            "--target",
+            "x86_64-unknown-linux-gnu",
+            "-p",
+            &package,
+            "--lib",
+            "--tests",
+        ])
+        .env("RUSTFLAGS", "-Zsanitizer=thread")
+        .env("RUSTDOCFLAGS", "-Zsanitizer=thread")
+        .env("CARGO_TARGET_DIR", target_dir(workspace, "tsan"));
+    let run = cargo::run_tests(workspace.root(), command, Duration::from_secs(1200))?;
+    if run.outcome != Outcome::Passed {
+        report.problems.push(format!(
+            "`{package}` under ThreadSanitizer:\n{}\n{}",
+            run.summary(&package, 3),
+            run.compile_errors
+                .lines()
+                .filter(|l| l.contains("ThreadSanitizer"))
+                .take(10)
+                .collect::<Vec<_>>()
+                .join("\n")
         ));
     }
     Ok(())
