@@ -265,9 +265,10 @@ fn check_solution_crates(
             .get("lib")
             .and_then(|l| l.get("name"))
             .and_then(|n| n.as_str());
-        if lib != Some(name.as_str()) {
+        let crate_name = name.replace('-', "_");
+        if lib != Some(crate_name.as_str()) {
             report.problems.push(format!(
-                "{shown}: [lib] name must be `{name}`, the exercise's crate name"
+                "{shown}: [lib] name must be `{crate_name}`, the exercise's crate name"
             ));
         }
         let declared: BTreeSet<PathBuf> = manifest
