@@ -10,8 +10,9 @@
 //! where a missing browser is a failure.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use workbook::preprocess::Solutions;
 use workbook::serve::BookServer;
@@ -31,6 +32,14 @@ fn chromium() -> Option<PathBuf> {
     .find(|p| p.exists())
 }
 
+/// A fresh Chromium profile in the system's temporary folder.
+fn profile(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("workbook-chromium-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
 fn headless(browser: &Path, profile: &Path) -> Command {
     let mut command = Command::new(browser);
     command.args([
@@ -45,6 +54,53 @@ fn headless(browser: &Path, profile: &Path) -> Command {
     ]);
     command.arg(format!("--user-data-dir={}", profile.display()));
     command
+}
+
+/// Runs Chromium with a deadline per attempt, retrying until a total budget
+/// is spent: headless Chromium here now and then stalls at start-up (for
+/// minutes, in a way no flag has cured yet), and a stall must cost a retry,
+/// not the whole CI run. A browser that never answers still fails the test.
+fn run_with_deadline(make: impl Fn() -> Command, deadline: Duration) -> Output {
+    const BUDGET: Duration = Duration::from_secs(240);
+    let started = Instant::now();
+    let mut attempt = 0;
+    while started.elapsed() < BUDGET {
+        attempt += 1;
+        let mut child = make()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromium runs");
+        let mut stdout = child.stdout.take().expect("piped");
+        let reader = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
+            text
+        });
+        let start = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait().expect("chromium can be waited for") {
+                let stdout = reader.join().unwrap_or_default();
+                return Output {
+                    status,
+                    stdout,
+                    stderr: Vec::new(),
+                };
+            }
+            if start.elapsed() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                println!(
+                    "chromium missed its {deadline:?} deadline (attempt {attempt}); trying again"
+                );
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!(
+        "headless chromium did not finish within {BUDGET:?} ({attempt} attempts of {deadline:?})"
+    );
 }
 
 #[test]
@@ -86,12 +142,17 @@ fn the_backoff_lessons_quiz_works_in_headless_chromium() {
         server.port()
     );
 
-    let dom = headless(&browser, &scratch.join("profile-1"))
-        .arg("--virtual-time-budget=10000")
-        .arg("--dump-dom")
-        .arg(format!("{page}?workbook-selftest"))
-        .output()
-        .expect("chromium runs");
+    let dom = run_with_deadline(
+        || {
+            let mut command = headless(&browser, &profile("1"));
+            command
+                .arg("--virtual-time-budget=10000")
+                .arg("--dump-dom")
+                .arg(format!("{page}?workbook-selftest"));
+            command
+        },
+        Duration::from_secs(20),
+    );
     let dom = String::from_utf8_lossy(&dom.stdout);
     let title = dom
         .split("<title>")
@@ -103,11 +164,9 @@ fn the_backoff_lessons_quiz_works_in_headless_chromium() {
         "the page's script should answer the first card, grade it good and get the runner's OK"
     );
     let grades = grades.lock().unwrap().clone();
-    assert_eq!(
-        grades.len(),
-        1,
-        "exactly one grade reached the runner: {grades:?}"
-    );
+    // One grade per page load (a retried load may add another of the same).
+    assert!(!grades.is_empty(), "a grade reached the runner");
+    assert!(grades.iter().all(|g| *g == grades[0]), "{grades:?}");
     assert!(
         grades[0].0.starts_with("d137-") && grades[0].1 == "good",
         "{grades:?}"
@@ -118,16 +177,24 @@ fn the_backoff_lessons_quiz_works_in_headless_chromium() {
     );
 
     let screenshot = scratch.join("day-137-quiz.png");
-    let status = headless(&browser, &scratch.join("profile-2"))
-        .arg("--window-size=1000,1400")
-        .arg(format!("--screenshot={}", screenshot.display()))
-        .arg(format!("{page}?workbook-selftest"))
-        .status()
-        .expect("chromium runs");
+    let status = run_with_deadline(
+        || {
+            let mut command = headless(&browser, &profile("2"));
+            command
+                .arg("--window-size=1000,1400")
+                .arg(format!("--screenshot={}", screenshot.display()))
+                .arg(format!("{page}?workbook-selftest"));
+            command
+        },
+        Duration::from_secs(20),
+    )
+    .status;
     assert!(
         status.success() && screenshot.exists(),
         "a screenshot of the quiz is taken"
     );
     println!("screenshot: {}", screenshot.display());
     server.stop();
+    let _ = std::fs::remove_dir_all(profile("1"));
+    let _ = std::fs::remove_dir_all(profile("2"));
 }

@@ -27,7 +27,10 @@ fn main() {
 }
 
 fn is_prime(n: &u32) -> bool {
-    *n >= 2 && (2..).take_while(|d| d * d <= *n).all(|d| !n.is_multiple_of(d))
+    *n >= 2
+        && (2..)
+            .take_while(|d| d * d <= *n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 fn cpu_work() {
