@@ -233,8 +233,8 @@ pub fn render(deck: &Deck) -> String {
             serde_json::to_string(&card.accepted).unwrap_or_else(|_| "[]".to_owned());
         out.push_str(&format!(
             "<div class=\"workbook-card\" id=\"card-{id}\" data-card=\"{id}\" data-kind=\"{kind}\" data-accepted=\"{}\">\n\n",
-            attribute(&accepted),
-            id = attribute(&card.id),
+            escape_html(&accepted),
+            id = escape_html(&card.id),
         ));
         out.push_str(&format!(
             "**Card {}** <small>`{}`</small>\n\n",
@@ -275,8 +275,8 @@ pub fn render(deck: &Deck) -> String {
     out
 }
 
-/// `text` escaped for a double-quoted HTML attribute.
-fn attribute(text: &str) -> String {
+/// `text` escaped for HTML text and double-quoted attributes.
+pub(crate) fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")

@@ -370,11 +370,9 @@ pub fn stats_report(schedule: &Schedule, log: &ReviewLog, date: NaiveDate) -> St
     out
 }
 
+/// `text` as one line of Anki HTML: escaped, newlines as `<br>`.
 fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\n', "<br>")
+    crate::quiz::escape_html(text).replace('\n', "<br>")
 }
 
 /// Every card in Anki's plain-text import format: tab-separated, with

@@ -9,7 +9,7 @@
 //! run.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -187,11 +187,6 @@ pub fn test_and_record(
         }
     }
     Ok(newly)
-}
-
-/// Whether `path` is inside `dir`.
-pub fn is_under(path: &Path, dir: &Path) -> bool {
-    path.starts_with(dir)
 }
 
 #[cfg(test)]
