@@ -28,7 +28,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
@@ -83,6 +83,9 @@ pub fn run(
             return Ok(report);
         }
     };
+    // Each step says how long it took: the loom and sanitizer steps are
+    // the expensive ones, and CI's time budget is checked against these.
+    let mut last = Instant::now();
     let mut step = |name: &str, report: &mut Report, before: usize| {
         let found = report.problems.len() - before;
         let mark = if found == 0 {
@@ -90,7 +93,9 @@ pub fn run(
         } else {
             format!("{found} problem(s)")
         };
-        let _ = writeln!(out, "verify: {name:.<48} {mark}");
+        let took = last.elapsed().as_secs_f64();
+        last = Instant::now();
+        let _ = writeln!(out, "verify: {name:.<48} {mark} ({took:.1} s)");
     };
 
     let before = report.problems.len();
@@ -630,14 +635,23 @@ fn check_loom(
         }
         cargo::run_tests(workspace.root(), command, Duration::from_secs(900))
     };
+    let started = Instant::now();
     let good = run(false)?;
+    let models = started.elapsed();
+    let broken_started = Instant::now();
+    let broken = run(true)?;
+    report.notes.push(format!(
+        "loom `{package}`: {} model(s) passed in {:.1} s; the broken variant took {:.1} s",
+        good.passed.len(),
+        models.as_secs_f64(),
+        broken_started.elapsed().as_secs_f64()
+    ));
     if good.outcome != Outcome::Passed || good.passed.is_empty() {
         report.problems.push(format!(
             "the loom models of `{package}` must pass (and exist):\n{}",
             good.summary(&package, 3)
         ));
     }
-    let broken = run(true)?;
     if broken.outcome != Outcome::Failed {
         report.problems.push(format!(
             "the loom models of `{package}` must fail with `--features broken` (src/broken.rs): \
@@ -706,7 +720,13 @@ fn check_tsan(
         .env("RUSTFLAGS", "-Zsanitizer=thread")
         .env("RUSTDOCFLAGS", "-Zsanitizer=thread")
         .env("CARGO_TARGET_DIR", target_dir(workspace, "tsan"));
+    let started = Instant::now();
     let run = cargo::run_tests(workspace.root(), command, Duration::from_secs(1200))?;
+    report.notes.push(format!(
+        "ThreadSanitizer `{package}`: {} test(s) in {:.1} s",
+        run.passed.len(),
+        started.elapsed().as_secs_f64()
+    ));
     if run.outcome != Outcome::Passed {
         report.problems.push(format!(
             "`{package}` under ThreadSanitizer:\n{}\n{}",
