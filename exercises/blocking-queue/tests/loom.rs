@@ -20,7 +20,7 @@
 use std::num::NonZeroUsize;
 
 use blocking_queue::{BlockingQueue, Closed};
-use loom::sync::Arc;
+use std::sync::Arc;
 use loom::thread;
 
 fn queue<T>(capacity: usize) -> Arc<BlockingQueue<T>> {
