@@ -1,34 +1,36 @@
-//! # Day 78: deterministic concurrent tests (reference solution)
+//! # Day 78: deterministic concurrent tests (exercise)
 //!
 //! Two pieces of concurrent code, each built so that its tests can be
 //! exact rather than lucky:
 //!
-//! - [`BlockingQueue`]: a bounded multi-producer, multi-consumer queue for
-//!   threads, made of a `Mutex<VecDeque<T>>` and two `Condvar`s. `push`
-//!   waits while it is full, `pop` waits while it is empty, and `close`
-//!   wakes everyone: `pop` drains what is left, then says `None`; `push`
-//!   hands its item back in a [`Closed`] error. Checked by loom models
-//!   (every interleaving of a small scenario) and ThreadSanitizer.
-//! - [`Watchdog`]: an async heartbeat monitor that reports [`Expired`] once
-//!   its [`Heartbeat`] has been silent for a whole timeout. Its tests run on
-//!   tokio's paused clock: `advance` to one millisecond before the deadline,
-//!   then to the deadline itself, and never sleep for real.
+//! - [`BlockingQueue`] (step 1): a bounded multi-producer, multi-consumer
+//!   queue for threads, made of a `Mutex<VecDeque<T>>` and two `Condvar`s.
+//!   `push` waits while it is full, `pop` waits while it is empty, and
+//!   `close` wakes everyone: `pop` drains what is left, then says `None`;
+//!   `push` hands its item back in a [`Closed`] error. `pop_timeout` gives
+//!   up after a while.
+//! - [`Watchdog`] (step 2): an async heartbeat monitor that reports
+//!   [`Expired`] once its [`Heartbeat`] has been silent for a whole timeout,
+//!   tested on tokio's paused clock.
 //!
 //! # Layout
 //!
-//! - `queue.rs` (step 1): the blocking queue and its errors.
-//! - `watchdog.rs` (step 2): the heartbeat monitor. Left out under
-//!   `--cfg loom`, because tokio does not build there.
-//! - `sync.rs`: std's `Mutex` and `Condvar`, or loom's under `--cfg loom`.
-//! - `broken.rs` (only with `--features broken`): a `close` that wakes one
-//!   waiter instead of all, kept so the loom model can be shown failing.
+//! - `queue.rs` (step 1): the blocking queue. Yours to finish.
+//! - `watchdog.rs` (step 2): the heartbeat monitor. Yours to finish. Left
+//!   out under `--cfg loom`, because tokio does not build there.
+//! - `sync.rs`: std's `Mutex` and `Condvar`, or loom's under `--cfg loom`
+//!   (done).
 //!
-//! The tests are the exercise's: `tests/blocking_queue/` (std threads and a
-//! paused tokio clock) and `tests/loom.rs` (loom models, under
-//! `RUSTFLAGS="--cfg loom"`).
+//! The tests are in `tests/blocking_queue/`, one file per step
+//! (`cargo test -p blocking-queue`), and the loom models in `tests/loom.rs`
+//! (`LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" cargo test
+//! -p blocking-queue --release --test loom`). `cargo workbook hint
+//! blocking-queue` gives a hint.
 
-#[cfg(feature = "broken")]
-mod broken;
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
+
 mod queue;
 mod sync;
 #[cfg(not(loom))]

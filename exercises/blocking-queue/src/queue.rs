@@ -62,15 +62,9 @@ impl<T> BlockingQueue<T> {
     /// An open, empty queue holding at most `capacity` items. `NonZeroUsize`,
     /// because in a queue of capacity 0 every `push` would wait forever.
     pub fn new(capacity: NonZeroUsize) -> Self {
-        Self {
-            state: Mutex::new(State {
-                items: VecDeque::with_capacity(capacity.get()),
-                closed: false,
-            }),
-            not_empty: Condvar::new(),
-            not_full: Condvar::new(),
-            capacity: capacity.get(),
-        }
+        // TODO: an open state with an empty `VecDeque` (`with_capacity` saves
+        // regrowing), two fresh condition variables, and the capacity.
+        todo!("BlockingQueue::new: an empty, open queue")
     }
 
     /// Adds `item` at the back, waiting while the queue is full.
@@ -80,32 +74,11 @@ impl<T> BlockingQueue<T> {
     /// [`Closed`], holding `item`, if the queue is closed before there is
     /// room (including a close while this call waits).
     pub fn push(&self, item: T) -> Result<(), Closed<T>> {
-        let mut state = self.lock();
-        // `while`, not `if`: waking up means "something changed", not "there
-        // is room". Another producer may have taken the slot first, and
-        // condition variables may also wake for no reason at all (spurious
-        // wake-ups), so the condition is checked again after every wait.
-        while state.items.len() == self.capacity && !state.closed {
-            // `wait` releases the lock while asleep and takes it back before
-            // returning, atomically: no push can slip between our check and
-            // our falling asleep, so no wake-up is missed.
-            state = self
-                .not_full
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        if state.closed {
-            return Err(Closed(item));
-        }
-        state.items.push_back(item);
-        self.check_invariants(&state);
-        // Unlock before notifying: the woken consumer's first act is to take
-        // the lock, and it would find it still held ("hurry up and wait").
-        // Notifying while holding it is also correct, only slower.
-        drop(state);
-        // `notify_one` is enough: one new item can feed one consumer.
-        self.not_empty.notify_one();
-        Ok(())
+        // TODO: take the lock (`self.lock()`); `while` the queue is full and still
+        // open, wait on `not_full` (`wait` hands the guard back). If it is closed,
+        // return `Err(Closed(item))`. Otherwise push at the back, call
+        // `self.check_invariants`, drop the guard and `notify_one` on `not_empty`.
+        todo!("BlockingQueue::push: wait for room, push, wake one consumer")
     }
 
     /// Takes the item at the front, waiting while the queue is empty.
@@ -114,27 +87,10 @@ impl<T> BlockingQueue<T> {
     /// consumer loop `while let Some(item) = queue.pop()` handles every item
     /// that was ever pushed.
     pub fn pop(&self) -> Option<T> {
-        let mut state = self.lock();
-        loop {
-            // Items first, then the flag: after a close there may still be
-            // work in the queue, and it must not be thrown away.
-            if let Some(item) = state.items.pop_front() {
-                self.check_invariants(&state);
-                drop(state);
-                // Forgetting this is the classic lost wake-up on the other
-                // side: a producer waiting for room would sleep on, although
-                // there is room now.
-                self.not_full.notify_one();
-                return Some(item);
-            }
-            if state.closed {
-                return None;
-            }
-            state = self
-                .not_empty
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
+        // TODO: take the lock, then loop: an item at the front? drop the guard,
+        // `notify_one` on `not_full` and return it. Closed? return `None`. Else
+        // wait on `not_empty` and go round again (a wake-up is only a hint).
+        todo!("BlockingQueue::pop: wait for an item or the close, wake one producer")
     }
 
     /// Like [`pop`](Self::pop), but waits at most `timeout` for an item.
@@ -145,84 +101,43 @@ impl<T> BlockingQueue<T> {
     /// the whole `timeout`; [`PopTimeoutError::Closed`] once it is closed and
     /// drained.
     pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopTimeoutError> {
-        // A deadline, not a duration per wait: a wake-up that finds nothing
-        // (another consumer was faster, or a spurious one) must not restart
-        // the clock, or a busy queue could keep this call waiting forever.
-        let Some(deadline) = Instant::now().checked_add(timeout) else {
-            // Too far away to represent (`Duration::MAX`): no timeout at all.
-            return self.pop().ok_or(PopTimeoutError::Closed);
-        };
-        let mut state = self.lock();
-        loop {
-            // An item beats a timeout: if a push notified us just as our time
-            // ran out, we take its item. Giving up instead would waste the
-            // one notification the push sent, and another waiting consumer
-            // would miss it.
-            if let Some(item) = state.items.pop_front() {
-                self.check_invariants(&state);
-                drop(state);
-                self.not_full.notify_one();
-                return Ok(item);
-            }
-            if state.closed {
-                return Err(PopTimeoutError::Closed);
-            }
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                return Err(PopTimeoutError::Timeout);
-            }
-            // Whether this wait timed out does not matter: the loop checks
-            // the queue, then the clock, either way.
-            let (relocked, _timed_out) = self
-                .not_empty
-                .wait_timeout(state, remaining)
-                .unwrap_or_else(PoisonError::into_inner);
-            state = relocked;
-        }
+        // TODO: compute a deadline once (`Instant::now().checked_add(timeout)`;
+        // `None` means "forever": fall back to `pop`). Then loop like `pop`, but
+        // before waiting compute the time left (`saturating_duration_since`): zero
+        // means `Err(Timeout)`; otherwise `wait_timeout(guard, remaining)`. Check
+        // for an item before checking the clock.
+        todo!("BlockingQueue::pop_timeout: pop, with a deadline")
     }
 
     /// Closes the queue and wakes every waiting thread. Later pushes fail
     /// with [`Closed`]; pops drain the items left, then return `None`.
     /// Closing twice is harmless.
     pub fn close(&self) {
-        #[cfg(feature = "broken")]
-        return crate::broken::close(self);
-        #[cfg(not(feature = "broken"))]
-        self.close_and_wake_all();
-    }
-
-    #[cfg_attr(feature = "broken", allow(dead_code))]
-    fn close_and_wake_all(&self) {
-        self.lock().closed = true;
-        // `notify_all`, on both condition variables: every thread asleep in
-        // `wait` must see the flag, and each needs its own wake-up. The
-        // rejected alternative, `notify_one` ("one event, one wake-up"),
-        // wakes a single consumer, which returns `None` without passing the
-        // news on, and the others sleep forever (broken.rs; the loom model
-        // `close_wakes_every_blocked_consumer` reports it as a deadlock).
-        self.not_empty.notify_all();
-        self.not_full.notify_all();
+        // TODO: set `closed` under the lock, then wake *every* waiter on both
+        // condition variables (`notify_all`): each sleeping thread needs its own
+        // wake-up to see the flag.
+        todo!("BlockingQueue::close: set the flag, wake everyone")
     }
 
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
-        self.lock().closed
+        todo!("BlockingQueue::is_closed: read the flag under the lock")
     }
 
     /// Items in the queue now (a snapshot: it may change as soon as it is
     /// read).
     pub fn len(&self) -> usize {
-        self.lock().items.len()
+        todo!("BlockingQueue::len: the number of items, under the lock")
     }
 
     /// Whether the queue holds no item now (a snapshot, like `len`).
     pub fn is_empty(&self) -> bool {
-        self.lock().items.is_empty()
+        todo!("BlockingQueue::is_empty: no items, under the lock")
     }
 
     /// The most items the queue holds at once.
     pub fn capacity(&self) -> usize {
-        self.capacity
+        todo!("BlockingQueue::capacity: the number given to new")
     }
 
     /// Takes the lock. A poisoned lock (a thread panicked while holding it)

@@ -14,11 +14,9 @@ use tokio::time::{Instant, sleep_until};
 /// the [`Watchdog`] that notices when it goes quiet. The clock starts now,
 /// as if a first beat had just arrived.
 pub fn watchdog(timeout: Duration) -> (Heartbeat, Watchdog) {
-    let last_beat = Arc::new(Mutex::new(Instant::now()));
-    let heartbeat = Heartbeat {
-        last_beat: Arc::clone(&last_beat),
-    };
-    (heartbeat, Watchdog { last_beat, timeout })
+    // TODO: one `Arc<Mutex<Instant>>` holding `Instant::now()` (tokio's
+    // Instant, so a paused clock applies), shared by the two halves.
+    todo!("watchdog: a Heartbeat and a Watchdog sharing the last beat's instant")
 }
 
 /// The watched side's handle: each [`beat`](Self::beat) says "still alive".
@@ -53,7 +51,7 @@ impl Heartbeat {
     /// Records a beat now, pushing the watchdog's deadline back to now plus
     /// its timeout. Cheap and synchronous: call it from anywhere.
     pub fn beat(&self) {
-        *self.last_beat.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        todo!("Heartbeat::beat: store Instant::now() as the last beat")
     }
 }
 
@@ -65,19 +63,21 @@ impl Watchdog {
 
     /// When the last beat arrived (or the watchdog was created).
     pub fn last_beat(&self) -> Instant {
-        *self.last_beat.lock().unwrap_or_else(PoisonError::into_inner)
+        todo!("Watchdog::last_beat: read the shared instant")
     }
 
     /// The instant at which it fires unless a beat comes first.
     pub fn deadline(&self) -> Instant {
-        self.last_beat() + self.timeout
+        todo!("Watchdog::deadline: the last beat plus the timeout")
     }
 
     /// Whether a whole timeout has passed since the last beat. The deadline
     /// itself counts as expired: a timeout of 100 ms means 100 ms of silence
     /// is too much, and 99 ms is not.
     pub fn is_expired(&self) -> bool {
-        Instant::now() >= self.deadline()
+        // TODO: compare `Instant::now()` with the deadline; the deadline itself
+        // counts as expired.
+        todo!("Watchdog::is_expired: now at or past the deadline")
     }
 
     /// Waits until a whole timeout passes with no beat, then says when the
@@ -86,23 +86,10 @@ impl Watchdog {
     /// Cancel-safe: dropping the future (in a `select!`, say) loses nothing,
     /// because the state is the last beat's instant, not the wait.
     pub async fn expired(&self) -> Expired {
-        loop {
-            let last_beat = self.last_beat();
-            let deadline = last_beat + self.timeout;
-            let now = Instant::now();
-            if now >= deadline {
-                return Expired {
-                    last_beat,
-                    silent_for: now - last_beat,
-                };
-            }
-            // Sleep to the deadline as it is now, then look again. A beat in
-            // the meantime needs no wake-up, because a beat can only move the
-            // deadline later: when this sleep ends we find the new deadline
-            // and sleep again. (The rejected alternative, a channel message
-            // per beat that resets a timer, wakes the watchdog on every beat:
-            // a thousand beats a second would be a thousand wake-ups.)
-            sleep_until(deadline).await;
-        }
+        // TODO: loop: read the last beat and compute the deadline; if now is at or
+        // past it, return `Expired` (silent_for = now - last_beat). Otherwise
+        // `sleep_until(deadline).await` and look again: a beat may have moved the
+        // deadline while you slept.
+        todo!("Watchdog::expired: sleep to the deadline until it stops moving")
     }
 }
