@@ -262,7 +262,10 @@ fn queue_under_load() -> Result<(), Box<dyn std::error::Error>> {
     println!("popped exactly once each: {}", distinct.len() == all.len());
     println!("each producer's items in order at every consumer: {in_order}");
     let refused = queue.push((9, 9)).expect_err("the queue is closed");
-    println!("a push after close: {refused}, item {:?} handed back", refused.0);
+    println!(
+        "a push after close: {refused}, item {:?} handed back",
+        refused.0
+    );
     Ok(())
 }
 

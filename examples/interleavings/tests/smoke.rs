@@ -38,5 +38,9 @@ fn the_example_shows_schedules_a_queue_and_a_paused_clock() {
 
 #[test]
 fn two_runs_print_the_same() {
-    assert_eq!(run(), run(), "the example's output must not depend on the run");
+    assert_eq!(
+        run(),
+        run(),
+        "the example's output must not depend on the run"
+    );
 }

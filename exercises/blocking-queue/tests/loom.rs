@@ -7,7 +7,8 @@
 //! Run them with:
 //!
 //! ```text
-//! LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" cargo test -p blocking-queue --release --test loom
+//! LOOM_MAX_PREEMPTIONS=3 RUSTFLAGS="--cfg loom" \
+//!     cargo test -p blocking-queue --release --test loom
 //! ```
 //!
 //! Without `--cfg loom` this file compiles to nothing. The models are kept
@@ -101,7 +102,15 @@ fn items_pushed_before_close_are_all_drained_then_none() {
             got.push(item);
         }
         producer.join().unwrap();
-        assert_eq!(got, [1, 2], "every item pushed before close, once, in order");
-        assert_eq!(q.push(3), Err(Closed(3)), "a push after close hands the item back");
+        assert_eq!(
+            got,
+            [1, 2],
+            "every item pushed before close, once, in order"
+        );
+        assert_eq!(
+            q.push(3),
+            Err(Closed(3)),
+            "a push after close hands the item back"
+        );
     });
 }

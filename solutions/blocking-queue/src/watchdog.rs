@@ -53,7 +53,10 @@ impl Heartbeat {
     /// Records a beat now, pushing the watchdog's deadline back to now plus
     /// its timeout. Cheap and synchronous: call it from anywhere.
     pub fn beat(&self) {
-        *self.last_beat.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        *self
+            .last_beat
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
     }
 }
 
@@ -65,7 +68,10 @@ impl Watchdog {
 
     /// When the last beat arrived (or the watchdog was created).
     pub fn last_beat(&self) -> Instant {
-        *self.last_beat.lock().unwrap_or_else(PoisonError::into_inner)
+        *self
+            .last_beat
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The instant at which it fires unless a beat comes first.

@@ -23,7 +23,10 @@ fn ms(n: u64) -> Duration {
 /// forever (a lost wake-up) then fails with a message instead of hanging the
 /// whole run. A correct queue finishes every test in milliseconds: the limit
 /// is a safety net, never a timing the test relies on.
-fn within_10s<R: Send + 'static>(what: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
+fn within_10s<R: Send + 'static>(
+    what: &str,
+    body: impl FnOnce() -> R + Send + 'static,
+) -> R {
     let (done, finished) = mpsc::channel();
     std::thread::spawn(move || {
         // If `body` panics, `done` is dropped unsent and we see Disconnected.

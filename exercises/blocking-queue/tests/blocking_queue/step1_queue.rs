@@ -126,7 +126,11 @@ fn pop_drains_what_is_left_before_returning_none() {
     q.push("over").expect("open");
     q.close();
     assert!(q.is_closed(), "close() sets the flag");
-    assert_eq!(q.pop(), Some("left"), "a closed queue still hands out its items");
+    assert_eq!(
+        q.pop(),
+        Some("left"),
+        "a closed queue still hands out its items"
+    );
     assert_eq!(q.pop(), Some("over"), "all of them, in order");
     assert_eq!(q.pop(), None, "None only once the closed queue is empty");
     assert_eq!(q.pop(), None, "and from then on");
@@ -235,7 +239,11 @@ fn pop_timeout_reports_a_closed_and_drained_queue() {
     let q = queue(1);
     q.push(1).expect("open");
     q.close();
-    assert_eq!(q.pop_timeout(ms(60_000)), Ok(1), "the item left is drained first");
+    assert_eq!(
+        q.pop_timeout(ms(60_000)),
+        Ok(1),
+        "the item left is drained first"
+    );
     assert_eq!(
         q.pop_timeout(ms(60_000)),
         Err(PopTimeoutError::Closed),

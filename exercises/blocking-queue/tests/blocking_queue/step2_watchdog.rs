@@ -29,7 +29,10 @@ async fn it_has_not_fired_one_millisecond_before_the_timeout() {
     let (_heart, dog) = watchdog(ms(100));
     assert_eq!(dog.timeout(), ms(100), "timeout() is the one given");
     advance(ms(99)).await;
-    assert!(!dog.is_expired(), "99 ms of silence is less than the 100 ms timeout");
+    assert!(
+        !dog.is_expired(),
+        "99 ms of silence is less than the 100 ms timeout"
+    );
     assert_eq!(
         right_now(dog.expired()).await,
         None,
@@ -59,11 +62,23 @@ async fn it_fires_exactly_at_the_timeout() {
 async fn each_beat_pushes_the_deadline_back() {
     let start = Instant::now();
     let (heart, dog) = watchdog(ms(100));
-    assert_eq!(dog.deadline(), start + ms(100), "first deadline: creation + timeout");
+    assert_eq!(
+        dog.deadline(),
+        start + ms(100),
+        "first deadline: creation + timeout"
+    );
     advance(ms(60)).await;
     heart.beat();
-    assert_eq!(dog.last_beat(), start + ms(60), "the beat is recorded at t = 60 ms");
-    assert_eq!(dog.deadline(), start + ms(160), "the deadline moves to beat + timeout");
+    assert_eq!(
+        dog.last_beat(),
+        start + ms(60),
+        "the beat is recorded at t = 60 ms"
+    );
+    assert_eq!(
+        dog.deadline(),
+        start + ms(160),
+        "the deadline moves to beat + timeout"
+    );
     advance(ms(99)).await;
     assert!(!dog.is_expired(), "t = 159 ms: only 99 ms since the beat");
     advance(ms(1)).await;
@@ -90,7 +105,11 @@ async fn on_an_idle_runtime_the_clock_jumps_straight_to_the_deadline() {
         ms(30_000),
         "tokio's clock moved exactly to the deadline"
     );
-    assert_eq!(fired.silent_for, ms(30_000), "and the watchdog saw 30 s of silence");
+    assert_eq!(
+        fired.silent_for,
+        ms(30_000),
+        "and the watchdog saw 30 s of silence"
+    );
     assert!(
         real_start.elapsed() < ms(5_000),
         "no real waiting: the paused clock auto-advanced (took {:?})",
@@ -115,7 +134,11 @@ async fn a_beat_while_it_waits_postpones_it() {
         "the last beat was at 120 ms, so the watchdog fires at 120 + 100 ms"
     );
     assert_eq!(fired.last_beat, start + ms(120), "it reports the last beat");
-    assert_eq!(fired.silent_for, ms(100), "and exactly one timeout of silence");
+    assert_eq!(
+        fired.silent_for,
+        ms(100),
+        "and exactly one timeout of silence"
+    );
     worker.await.expect("the worker did not panic");
 }
 
@@ -142,7 +165,11 @@ async fn a_steady_heartbeat_keeps_it_quiet() {
         ms(1_100),
         "the watchdog fires 100 ms after the last beat"
     );
-    assert_eq!(fired.last_beat, start + ms(1_000), "the last beat was at 1 s");
+    assert_eq!(
+        fired.last_beat,
+        start + ms(1_000),
+        "the last beat was at 1 s"
+    );
 }
 
 #[tokio::test(start_paused = true)]
