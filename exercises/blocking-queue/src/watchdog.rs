@@ -1,0 +1,95 @@
+//! Step 2: a heartbeat watchdog, on tokio's clock.
+//!
+//! The monitored side calls [`Heartbeat::beat`] while it makes progress;
+//! the monitoring side awaits [`Watchdog::expired`], which resolves once no
+//! beat has arrived for a whole timeout. Everything reads time through
+//! `tokio::time::Instant`, so a test can pause the clock and move it by hand.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::time::{Instant, sleep_until};
+
+/// Creates a linked pair: the [`Heartbeat`] for the party being watched and
+/// the [`Watchdog`] that notices when it goes quiet. The clock starts now,
+/// as if a first beat had just arrived.
+pub fn watchdog(timeout: Duration) -> (Heartbeat, Watchdog) {
+    // TODO: one `Arc<Mutex<Instant>>` holding `Instant::now()` (tokio's
+    // Instant, so a paused clock applies), shared by the two halves.
+    todo!("watchdog: a Heartbeat and a Watchdog sharing the last beat's instant")
+}
+
+/// The watched side's handle: each [`beat`](Self::beat) says "still alive".
+/// Clone it to let several tasks beat.
+#[derive(Debug, Clone)]
+pub struct Heartbeat {
+    // A std `Mutex`, not tokio's: it is held for one store or one load and
+    // never across an `.await`, which is exactly when std's is the right
+    // (and cheaper) choice.
+    last_beat: Arc<Mutex<Instant>>,
+}
+
+/// The monitoring side: knows the timeout and when the last beat came.
+#[derive(Debug)]
+pub struct Watchdog {
+    last_beat: Arc<Mutex<Instant>>,
+    timeout: Duration,
+}
+
+/// What [`Watchdog::expired`] reports: when the silence began, and how long
+/// it had lasted when the watchdog noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expired {
+    /// The instant of the last beat (or of creation, if none came).
+    pub last_beat: Instant,
+    /// Time from that instant to the moment the watchdog fired: the timeout,
+    /// unless whoever awaited `expired` came late.
+    pub silent_for: Duration,
+}
+
+impl Heartbeat {
+    /// Records a beat now, pushing the watchdog's deadline back to now plus
+    /// its timeout. Cheap and synchronous: call it from anywhere.
+    pub fn beat(&self) {
+        todo!("Heartbeat::beat: store Instant::now() as the last beat")
+    }
+}
+
+impl Watchdog {
+    /// The silence after which the watchdog fires.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// When the last beat arrived (or the watchdog was created).
+    pub fn last_beat(&self) -> Instant {
+        todo!("Watchdog::last_beat: read the shared instant")
+    }
+
+    /// The instant at which it fires unless a beat comes first.
+    pub fn deadline(&self) -> Instant {
+        todo!("Watchdog::deadline: the last beat plus the timeout")
+    }
+
+    /// Whether a whole timeout has passed since the last beat. The deadline
+    /// itself counts as expired: a timeout of 100 ms means 100 ms of silence
+    /// is too much, and 99 ms is not.
+    pub fn is_expired(&self) -> bool {
+        // TODO: compare `Instant::now()` with the deadline; the deadline itself
+        // counts as expired.
+        todo!("Watchdog::is_expired: now at or past the deadline")
+    }
+
+    /// Waits until a whole timeout passes with no beat, then says when the
+    /// silence began. Returns at once if that has already happened.
+    ///
+    /// Cancel-safe: dropping the future (in a `select!`, say) loses nothing,
+    /// because the state is the last beat's instant, not the wait.
+    pub async fn expired(&self) -> Expired {
+        // TODO: loop: read the last beat and compute the deadline; if now is at or
+        // past it, return `Expired` (silent_for = now - last_beat). Otherwise
+        // `sleep_until(deadline).await` and look again: a beat may have moved the
+        // deadline while you slept.
+        todo!("Watchdog::expired: sleep to the deadline until it stops moving")
+    }
+}
