@@ -1,4 +1,4 @@
-//! # Day 71: worker pools, pipelines and semaphores (reference solution)
+//! # Day 71: worker pools, pipelines and semaphores (exercise)
 //!
 //! Three ways to keep concurrent work inside a limit, each sized by the
 //! resource that runs out first.
@@ -15,9 +15,14 @@
 //!
 //! # Layout
 //!
-//! `pool.rs`, `pipeline.rs` and `bounded.rs`, one per step; `lib.rs`
-//! re-exports. The tests are the exercise's own
-//! (`exercises/worker-pool/tests/worker_pool/`).
+//! `pool.rs` (step 1), `pipeline.rs` (step 2) and `bounded.rs` (step 3);
+//! `lib.rs` re-exports. The tests are in `tests/worker_pool/`, one file per
+//! step: `cargo test -p worker-pool`. `cargo workbook hint worker-pool`
+//! gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 mod bounded;
 mod pipeline;

@@ -157,24 +157,11 @@ where
     Fut: Future<Output = Result<(), E>> + Send + 'static,
     E: Display + 'static,
 {
-    // Bounded channels: a fast stage can run at most `capacity` items ahead
-    // of a slow one, then its `send` waits. With unbounded channels, parsing
-    // a million lines ahead of a slow writer is a million items in memory.
-    let (orders, orders_out) = mpsc::channel(capacity.get());
-    let (priced, priced_out) = mpsc::channel(capacity.get());
-    let parse = tokio::spawn(parse_stage(lines.into_iter(), orders));
-    let enrich = tokio::spawn(enrich_stage(orders_out, prices, priced));
-    let write = tokio::spawn(write_stage(priced_out, write));
-    // Wait for all three, not for the first error (`try_join!`): every
-    // stage ends on its own, because each ends when its input ends or its
-    // output is closed, and a stage that fails drops both its channel ends
-    // on the way out. Joining all three means no task outlives the call.
-    let parsed = joined(parse, "parse").await;
-    let enriched = joined(enrich, "enrich").await;
-    let written = joined(write, "write").await;
-    parsed?;
-    enriched?;
-    written
+    // TODO: two `mpsc::channel(capacity)`s, then `tokio::spawn` the three
+    // stages. Await all three with `joined` (not the first error: each stage
+    // ends on its own), then return the first error in stage order, or the
+    // write stage's count.
+    todo!("run_pipeline: two bounded channels, three stage tasks, join them all")
 }
 
 /// A stage's result, a panic becoming [`PipelineError::Panicked`].
@@ -192,18 +179,10 @@ async fn parse_stage(
     lines: impl Iterator<Item = String>,
     out: mpsc::Sender<Order>,
 ) -> Result<(), PipelineError> {
-    for (index, text) in lines.enumerate() {
-        let order = Order::parse(index + 1, &text)?;
-        // `send` fails only when the next stage has gone, which happens
-        // only when it stopped early. That stage reports its own error;
-        // this one just stops reading the input.
-        if out.send(order).await.is_err() {
-            return Ok(());
-        }
-    }
-    // Returning drops `out`, the only sender: the next stage's `recv`
-    // returns `None` after the last order, and so it ends too.
-    Ok(())
+    // TODO: `Order::parse` each line (numbered from 1) and `send` it; a bad
+    // line returns its error. A failed `send` means the next stage stopped
+    // early (it reports its own error): return Ok(()).
+    todo!("parse_stage: parse and send each line")
 }
 
 /// Stage 2: price every order and send it on.
@@ -212,27 +191,10 @@ async fn enrich_stage(
     prices: Arc<PriceList>,
     out: mpsc::Sender<Priced>,
 ) -> Result<(), PipelineError> {
-    while let Some(order) = input.recv().await {
-        let Some(unit) = prices.price(&order.sku).await else {
-            // Returning drops `input`: the parse stage's next `send` fails
-            // and it stops, rather than waiting for ever on a full channel
-            // that nobody reads. It drops `out` too, so `write` ends.
-            return Err(PipelineError::UnknownSku {
-                line: order.line,
-                sku: order.sku,
-            });
-        };
-        let record = Priced {
-            line: order.line,
-            total_cents: unit * u64::from(order.quantity),
-            sku: order.sku,
-            quantity: order.quantity,
-        };
-        if out.send(record).await.is_err() {
-            return Ok(());
-        }
-    }
-    Ok(())
+    // TODO: `while let Some(order) = input.recv().await`: look up the price
+    // (none: PipelineError::UnknownSku), send a Priced record on, and stop
+    // quietly if the send fails.
+    todo!("enrich_stage: price each order and send it on")
 }
 
 /// Stage 3: hand every record to the writer, counting them.
@@ -245,14 +207,8 @@ where
     Fut: Future<Output = Result<(), E>>,
     E: Display,
 {
-    let mut written = 0;
-    while let Some(record) = input.recv().await {
-        let line = record.line;
-        write(record).await.map_err(|error| PipelineError::Write {
-            line,
-            reason: error.to_string(),
-        })?;
-        written += 1;
-    }
-    Ok(written)
+    // TODO: hand every record to `write`, turning its error into
+    // PipelineError::Write (with the record's line and `to_string()`), and
+    // count the records written.
+    todo!("write_stage: write each record, counting them")
 }

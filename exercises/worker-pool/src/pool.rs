@@ -72,50 +72,29 @@ impl<J: Send + 'static> WorkerPool<J> {
         F: Fn(J) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let (sender, receiver) = mpsc::channel(queue.get());
-        // tokio's mpsc has exactly one receiver, and N workers must share it.
-        // The receiver goes behind an `Arc<tokio::sync::Mutex<_>>`: the idle
-        // worker holding the lock waits in `recv`, the other idle workers
-        // wait for the lock (in FIFO order: tokio's Mutex is fair), and a
-        // busy worker holds nothing. Rejected alternatives:
-        // - one channel per worker, filled round-robin: a slow job holds up
-        //   the jobs queued behind it while other workers sit idle;
-        // - `std::sync::Mutex`: the lock is held across `recv().await`, and a
-        //   std guard there makes the worker's future `!Send` (tokio::spawn
-        //   refuses it) and would block the thread, not just the task;
-        // - the async-channel crate (a cloneable MPMC receiver, like a Go
-        //   channel): one more dependency to save a few lines;
-        // - crossbeam-channel (MPMC, in the workspace): its `recv` blocks the
-        //   thread, which is right for a pool of OS threads, not for tasks.
-        let receiver = Arc::new(Mutex::new(receiver));
-        let handler = Arc::new(handler);
-        let mut set = JoinSet::new();
-        for _ in 0..workers.get() {
-            set.spawn(work(Arc::clone(&receiver), Arc::clone(&handler)));
-        }
-        Self {
-            queue: sender,
-            workers: set,
-        }
+        // TODO: make a bounded `mpsc::channel(queue)`. tokio's receiver has
+        // one owner, so share it between the workers as an
+        // `Arc<tokio::sync::Mutex<Receiver<J>>>` (tokio's Mutex, because the
+        // lock is held across `recv().await`), put the handler in an `Arc`,
+        // and spawn `workers` copies of `work` into a `JoinSet`.
+        todo!("WorkerPool::new: a bounded channel, a shared receiver, N workers")
     }
 
     /// Queues `job`, waiting while the queue is full. That wait is the
     /// backpressure: a producer faster than the workers slows down to their
     /// pace instead of piling jobs up in memory.
     pub async fn submit(&self, job: J) -> Result<(), SubmitError<J>> {
-        self.queue
-            .send(job)
-            .await
-            .map_err(|error| SubmitError::Closed(error.0))
+        // TODO: `send(job).await` on the channel waits while it is full; its
+        // error (no receiver left) carries the job back: SubmitError::Closed.
+        todo!("WorkerPool::submit: send, waiting while the queue is full")
     }
 
     /// Queues `job` if there is room now, or hands it back: the choice for a
     /// request handler that should answer "busy" rather than wait.
     pub fn try_submit(&self, job: J) -> Result<(), SubmitError<J>> {
-        self.queue.try_send(job).map_err(|error| match error {
-            TrySendError::Full(job) => SubmitError::Full(job),
-            TrySendError::Closed(job) => SubmitError::Closed(job),
-        })
+        // TODO: `try_send` never waits: map TrySendError::Full and ::Closed to
+        // the SubmitError variants of the same names, job included.
+        todo!("WorkerPool::try_submit: try_send, handing the job back")
     }
 
     /// Stops taking jobs, lets the workers finish every job already queued,
@@ -124,57 +103,29 @@ impl<J: Send + 'static> WorkerPool<J> {
     /// Taking `self` means no `submit` can race with the shutdown: the
     /// compiler rules it out.
     pub async fn shutdown(self) -> PoolReport {
-        let Self { queue, mut workers } = self;
-        // Dropping the only sender closes the queue: each worker's `recv`
-        // returns the jobs still queued, then `None`, and the worker ends.
-        // (Keep no other clone of the sender, in a worker or anywhere else,
-        // or `recv` never returns `None` and this waits for ever.)
-        drop(queue);
-        let mut report = PoolReport::default();
-        while let Some(joined) = workers.join_next().await {
-            match joined {
-                Ok(worker_report) => report += worker_report,
-                // A worker catches its jobs' panics, so a worker panicking
-                // is a bug in this file: pass it on rather than hide it.
-                Err(error) if error.is_panic() => {
-                    std::panic::resume_unwind(error.into_panic())
-                }
-                Err(_cancelled) => {}
-            }
-        }
-        report
+        // TODO: drop the sender (the workers then see `None` once the queue
+        // is empty), then `join_next` every worker and add up their reports.
+        todo!("WorkerPool::shutdown: close the queue, join the workers")
     }
 }
 
 /// One worker: take a job, run it, repeat until the queue is closed and
 /// empty.
-async fn work<J, F, Fut>(queue: Arc<Mutex<mpsc::Receiver<J>>>, handler: Arc<F>) -> PoolReport
+async fn work<J, F, Fut>(
+    queue: Arc<Mutex<mpsc::Receiver<J>>>,
+    handler: Arc<F>,
+) -> PoolReport
 where
     J: Send + 'static,
     F: Fn(J) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let mut report = PoolReport::default();
-    loop {
-        // The lock guard is a temporary of this statement, dropped at the
-        // `;`, so the lock is free again before the job runs. The tempting
-        // `while let Some(job) = queue.lock().await.recv().await { ... }`
-        // keeps the scrutinee's temporaries, the guard included, alive for
-        // the whole loop body: every job would run under the lock, and the
-        // pool would run one job at a time however many workers it has.
-        let next = queue.lock().await.recv().await;
-        let Some(job) = next else { break };
-        // The job runs in a task of its own, so a panic stops at the task's
-        // edge and comes back as a `JoinError` (Day 57). Run inline, it would
-        // kill this worker: the pool would shrink by one per panic, down to
-        // none, and then `submit` would wait for ever on a full queue. The
-        // handler is called inside the task too, so a handler that panics
-        // before its first `.await` is caught the same way.
-        let handler = Arc::clone(&handler);
-        match tokio::spawn(async move { handler(job).await }).await {
-            Ok(()) => report.completed += 1,
-            Err(_panicked) => report.panicked += 1,
-        }
-    }
-    report
+    // TODO: loop: lock the receiver, `recv().await` the next job and let
+    // the guard go BEFORE running it (careful: in `while let Some(job) =
+    // queue.lock().await.recv().await`, the guard lives for the whole loop
+    // body). `None` means the queue is closed and empty: return the report.
+    // Run each job in a task of its own (`tokio::spawn`) and await it: a
+    // panic then comes back as an `Err` to count, instead of killing the
+    // worker.
+    todo!("work: take a job, release the lock, run it in its own task")
 }

@@ -16,7 +16,11 @@ use tokio::task::JoinSet;
 ///
 /// If a job panics, the panic is raised again here once every input has
 /// been started; the jobs still running are then aborted.
-pub async fn bounded_map<I, T, R, F, Fut>(inputs: I, limit: NonZeroUsize, mut f: F) -> Vec<R>
+pub async fn bounded_map<I, T, R, F, Fut>(
+    inputs: I,
+    limit: NonZeroUsize,
+    mut f: F,
+) -> Vec<R>
 where
     I: IntoIterator<Item = T>,
     F: FnMut(T) -> Fut,

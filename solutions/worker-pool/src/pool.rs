@@ -148,7 +148,10 @@ impl<J: Send + 'static> WorkerPool<J> {
 
 /// One worker: take a job, run it, repeat until the queue is closed and
 /// empty.
-async fn work<J, F, Fut>(queue: Arc<Mutex<mpsc::Receiver<J>>>, handler: Arc<F>) -> PoolReport
+async fn work<J, F, Fut>(
+    queue: Arc<Mutex<mpsc::Receiver<J>>>,
+    handler: Arc<F>,
+) -> PoolReport
 where
     J: Send + 'static,
     F: Fn(J) -> Fut + Send + Sync + 'static,

@@ -21,7 +21,9 @@ async fn the_workers_run_jobs_side_by_side_up_to_the_pool_size() {
     });
     let start = Instant::now();
     for job in 0..8 {
-        within(pool.submit(job)).await.expect("the pool takes the job");
+        within(pool.submit(job))
+            .await
+            .expect("the pool takes the job");
     }
     let report = within(pool.shutdown()).await;
     assert_eq!(
@@ -52,7 +54,9 @@ async fn submit_waits_while_the_queue_is_full() {
     let start = Instant::now();
     let mut returned_at = Vec::new();
     for job in 1..=5 {
-        within(pool.submit(job)).await.expect("the pool takes the job");
+        within(pool.submit(job))
+            .await
+            .expect("the pool takes the job");
         returned_at.push(start.elapsed());
     }
     assert_eq!(
@@ -72,7 +76,8 @@ async fn try_submit_hands_the_job_back_when_the_queue_is_full() {
     pool.try_submit("first").expect("an empty queue has room");
     // Let the worker take "first" and start its 100 ms.
     sleep(ms(10)).await;
-    pool.try_submit("second").expect("the worker took the first job");
+    pool.try_submit("second")
+        .expect("the worker took the first job");
     let refused = pool
         .try_submit("third")
         .expect_err("the worker is busy and the queue of one is full");
@@ -107,7 +112,9 @@ async fn shutdown_runs_every_queued_job_before_returning() {
     });
     let start = Instant::now();
     for job in 0..10 {
-        within(pool.submit(job)).await.expect("the pool takes the job");
+        within(pool.submit(job))
+            .await
+            .expect("the pool takes the job");
     }
     // All ten are queued and none has finished when shutdown is called.
     let report = within(pool.shutdown()).await;
@@ -185,7 +192,8 @@ async fn a_panicking_job_does_not_stop_its_worker() {
 async fn on_a_multi_thread_runtime_every_job_runs_exactly_once() {
     // No timing here: this test is for ThreadSanitizer and for jobs lost or
     // run twice when workers on different threads share the queue.
-    let runs: Arc<Vec<AtomicUsize>> = Arc::new((0..1000).map(|_| AtomicUsize::new(0)).collect());
+    let runs: Arc<Vec<AtomicUsize>> =
+        Arc::new((0..1000).map(|_| AtomicUsize::new(0)).collect());
     let count = Arc::clone(&runs);
     let pool = WorkerPool::new(nz(4), nz(4), move |job: usize| {
         let runs = Arc::clone(&count);

@@ -64,10 +64,14 @@ async fn jobs_are_created_only_when_a_slot_is_free() {
 #[tokio::test(start_paused = true)]
 async fn results_come_back_in_input_order() {
     // The first input sleeps longest, so the jobs finish in reverse order.
-    let results = within(bounded_map(vec![30_u64, 20, 10], nz(3), |delay| async move {
-        sleep(ms(delay)).await;
-        delay + 1
-    }))
+    let results = within(bounded_map(
+        vec![30_u64, 20, 10],
+        nz(3),
+        |delay| async move {
+            sleep(ms(delay)).await;
+            delay + 1
+        },
+    ))
     .await;
     assert_eq!(
         results,
@@ -114,7 +118,10 @@ async fn a_panicking_job_gives_its_slot_back() {
     }));
     let outcome = within(run).await;
     let error = outcome.expect_err("the job's panic is raised again in bounded_map");
-    assert!(error.is_panic(), "bounded_map should panic, not be cancelled");
+    assert!(
+        error.is_panic(),
+        "bounded_map should panic, not be cancelled"
+    );
     assert!(
         ran.lock().unwrap().contains(&2),
         "job 2 should get the slot that the panicking job 1 gave back"
