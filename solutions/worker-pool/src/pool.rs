@@ -176,6 +176,7 @@ where
         let handler = Arc::clone(&handler);
         match tokio::spawn(async move { handler(job).await }).await {
             Ok(()) => report.completed += 1,
+            // Nothing aborts a job's task, so an error here is a panic.
             Err(_panicked) => report.panicked += 1,
         }
     }
