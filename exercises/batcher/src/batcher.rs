@@ -67,20 +67,12 @@ pub fn spawn<T: Send + 'static>(
     config: BatchConfig,
     output: mpsc::Sender<Vec<T>>,
 ) -> (Batcher<T>, JoinHandle<()>) {
-    // Bounded: when the actor falls behind (it waits on a full `output`),
-    // the channel fills up and `send` makes producers wait. An unbounded
-    // channel would grow instead, until the process runs out of memory.
-    let (sender, input) = mpsc::channel(config.capacity.get());
-    let actor = Actor {
-        input,
-        output,
-        max_items: config.max_items.get(),
-        max_wait: config.max_wait,
-        batch: Vec::with_capacity(config.max_items.get()),
-        deadline: Instant::now(),
-    };
-    let task = tokio::spawn(actor.run());
-    (Batcher { sender }, task)
+    // TODO: make the bounded input channel (`mpsc::channel` with
+    // `config.capacity`), build the `Actor` around its receiver (an empty
+    // batch; any deadline will do while the batch is empty), start
+    // `actor.run()` with `tokio::spawn`, and return a `Batcher` holding the
+    // sender with the task's handle.
+    todo!("spawn: a bounded channel, and the actor's loop as a task")
 }
 
 impl<T> Batcher<T> {
@@ -90,27 +82,20 @@ impl<T> Batcher<T> {
     ///
     /// [`SendError`], holding the item, if the batcher has stopped.
     pub async fn send(&self, item: T) -> Result<(), SendError<T>> {
-        // `reserve` first, then send on the permit: the wait for room
-        // happens before the item is wrapped in a `Message`, so a closed
-        // channel hands the item straight back. (`sender.send(message)`
-        // would return the whole `Message` in its error, to unwrap again.)
-        match self.sender.reserve().await {
-            Ok(permit) => {
-                permit.send(Message::Item(item));
-                Ok(())
-            }
-            Err(_closed) => Err(SendError(item)),
-        }
+        // TODO: wait for room with `self.sender.reserve().await`, then send
+        // `Message::Item(item)` on the permit. If `reserve` fails, the actor
+        // has stopped: hand the item back in a `SendError`.
+        todo!("Batcher::send: reserve a slot, send the item on the permit")
     }
 }
 
 /// The actor's state: owned by its task alone, so it needs no lock.
 pub(crate) struct Actor<T> {
     input: mpsc::Receiver<Message<T>>,
-    pub(crate) output: mpsc::Sender<Vec<T>>,
+    output: mpsc::Sender<Vec<T>>,
     max_items: usize,
     max_wait: Duration,
-    pub(crate) batch: Vec<T>,
+    batch: Vec<T>,
     /// When the batch in hand must go: `max_wait` after its first item.
     /// Meaningless while the batch is empty.
     deadline: Instant,
@@ -119,54 +104,18 @@ pub(crate) struct Actor<T> {
 impl<T> Actor<T> {
     /// The actor's loop: one message or one deadline per turn.
     async fn run(mut self) {
-        loop {
-            // `biased;` polls the branches in order, so a turn where several
-            // are ready is decided the same way every time (tests can state
-            // exact outcomes), instead of at random.
-            tokio::select! {
-                biased;
-                // The consumer has gone: no batch can be delivered, so stop
-                // now rather than at the next batch.
-                () = self.output.closed() => return,
-                // The deadline branch is off while the batch is empty (Go
-                // would set the timer channel to nil). Left on, an empty
-                // batcher would wake at a stale deadline, send nothing and
-                // loop at once: a spin. `sleep_until` is still built when the
-                // branch is off, just never polled.
-                () = sleep_until(self.deadline), if !self.batch.is_empty() => {
-                    if self.deliver().await.is_err() {
-                        return;
-                    }
-                }
-                message = self.input.recv() => match message {
-                    Some(Message::Item(item)) => {
-                        if self.batch.is_empty() {
-                            // The clock starts at a batch's first item, not
-                            // at its latest: a deadline pushed back on every
-                            // item would let a steady trickle wait forever.
-                            self.deadline = Instant::now() + self.max_wait;
-                        }
-                        self.batch.push(item);
-                        if self.batch.len() >= self.max_items && self.deliver().await.is_err()
-                        {
-                            return;
-                        }
-                    }
-                    Some(Message::Flush(reply)) => {
-                        if self.answer_flush(reply).await.is_err() {
-                            return;
-                        }
-                    }
-                    // `None`: every `Batcher` has been dropped and the
-                    // channel is drained. Only the producers' side can end
-                    // the stream; send what is left and stop.
-                    None => {
-                        let _ = self.deliver().await;
-                        return;
-                    }
-                },
-            }
-        }
+        // TODO: loop over a `tokio::select!` (with `biased;`, so that a turn
+        // where several branches are ready always goes the same way):
+        // - `self.output.closed()`: the consumer has gone, return;
+        // - `sleep_until(self.deadline)`, only `if !self.batch.is_empty()`:
+        //   deliver the batch;
+        // - `self.input.recv()`: an item joins the batch (the first item of
+        //   a batch sets the deadline to now + max_wait), and a full batch
+        //   is delivered; a `Message::Flush(reply)` goes to
+        //   `self.answer_flush(reply)` (step 4); `None` means every handle
+        //   is gone: deliver what is left and return.
+        // Return too whenever a delivery fails.
+        todo!("Actor::run: select! over the output, the deadline and the input")
     }
 
     /// Sends the batch in hand, if any, and returns how many items it held.
@@ -177,17 +126,10 @@ impl<T> Actor<T> {
     ///
     /// [`Stopped`](crate::Stopped) if `output`'s receiver has gone.
     pub(crate) async fn deliver(&mut self) -> Result<usize, crate::Stopped> {
-        if self.batch.is_empty() {
-            // Never send an empty batch: the consumer would do a round of
-            // work for nothing.
-            return Ok(0);
-        }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.max_items));
-        let count = batch.len();
-        self.output
-            .send(batch)
-            .await
-            .map_err(|_| crate::Stopped)?;
-        Ok(count)
+        // TODO: an empty batch is not sent (return 0). Otherwise take the
+        // batch out (`std::mem::replace` with a new empty Vec), send it on
+        // `self.output` (this waits while the output is full), and return
+        // its length; a failed send is `Err(Stopped)`.
+        todo!("Actor::deliver: send the batch in hand, unless it is empty")
     }
 }

@@ -13,34 +13,10 @@ use std::thread;
 /// their channels are bounded. If the consumer drops the merged receiver, each
 /// forwarder stops at its next item.
 pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>) -> Receiver<T> {
-    // `sync_channel(0)`, not `channel()`: the unbounded `channel()` would let
-    // the forwarders pile every item up in memory while the consumer is slow,
-    // and the producers would never feel it.
-    let (sender, merged) = sync_channel(0);
-    for input in inputs {
-        // Each forwarder owns a clone of the sender. The merged channel ends
-        // when the last clone is dropped, which is when the last forwarder
-        // returns: that is the "exactly when every input has ended" promise,
-        // with no counter to keep.
-        let sender = sender.clone();
-        // A plain `spawn`, detached: the forwarder ends by itself when its
-        // input ends. `std::thread::scope` would make `merge` wait for all of
-        // them before returning the receiver, and nobody would be reading.
-        thread::spawn(move || {
-            // `for item in input` calls `recv` until it returns
-            // `Err(RecvError)`: every sender of this input is gone.
-            for item in input {
-                if sender.send(item).is_err() {
-                    // The consumer dropped the merged receiver; nobody will
-                    // read what we forward, so stop reading our input.
-                    return;
-                }
-            }
-        });
-    }
-    // The original sender must go too. Kept alive, it would be a sender that
-    // never sends and never ends, and the merged receiver would wait forever
-    // once the inputs are done (and at once, with no inputs at all).
-    drop(sender);
-    merged
+    // TODO: make the merged channel with `sync_channel(0)`. For each input,
+    // spawn a thread that owns a clone of the sender and forwards
+    // `for item in input`, returning when `send` fails (the consumer left).
+    // Then make sure no sender is left that no forwarder owns: the merged
+    // channel ends only when every one of its senders is gone.
+    todo!("merge: one forwarding thread per input, each with a sender clone")
 }

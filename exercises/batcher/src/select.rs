@@ -8,48 +8,13 @@ use tokio::sync::mpsc::{Receiver, Sender};
 ///
 /// Dropping `out` on return is what tells the consumer there is no more.
 pub async fn merge_two<T>(a: Receiver<T>, b: Receiver<T>, out: Sender<T>) {
-    // Go's idiom: when a channel closes, set the variable to nil, because a
-    // receive from a nil channel blocks forever and `select` then never picks
-    // it. In Rust the variable becomes an `Option` set to `None`, and the
-    // branch's `if` precondition switches it off.
-    //
-    // The rejected alternative, `item = a.recv() => if let Some(item) = item
-    // {...}` with no way to switch the branch off: once `a` closes, its
-    // `recv` is ready at once with `None` on every turn, so the loop spins
-    // (never idle, so a paused clock never moves) and never returns.
-    // `Some(item) = a.recv()` plus `else` would also work for mpsc, whose
-    // `recv` may be called again after `None`; the `Option` states the
-    // closed state, and works for futures that must not be polled again.
-    let mut a = Some(a);
-    let mut b = Some(b);
-    loop {
-        // No `biased;`: tokio picks at random among the branches that are
-        // ready, so a busy `a` cannot starve `b`.
-        let item = tokio::select! {
-            item = recv(&mut a), if a.is_some() => match item {
-                Some(item) => item,
-                None => {
-                    a = None;
-                    continue;
-                }
-            },
-            item = recv(&mut b), if b.is_some() => match item {
-                Some(item) => item,
-                None => {
-                    b = None;
-                    continue;
-                }
-            },
-            // Every branch is switched off: both inputs have ended.
-            else => return,
-        };
-        // Each `send` waits while `out` is full, so a slow consumer slows
-        // this loop, which stops draining `a` and `b`: backpressure passes
-        // through. An `Err` means the consumer has gone.
-        if out.send(item).await.is_err() {
-            return;
-        }
-    }
+    // TODO: keep each input in an `Option` and loop over a `tokio::select!`
+    // with one branch per input, switched off by an `if a.is_some()`
+    // precondition (the `recv` helper below builds each branch's future).
+    // When an input's `recv` gives `None`, set it to `None`; an `else`
+    // branch runs once every branch is off: return then. Send each item to
+    // `out`, and return if that fails (the consumer has gone).
+    todo!("merge_two: select! over both inputs, a closed one switched off")
 }
 
 /// The next item of `receiver`, if it is still there. The `if` precondition

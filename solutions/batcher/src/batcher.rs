@@ -107,10 +107,10 @@ impl<T> Batcher<T> {
 /// The actor's state: owned by its task alone, so it needs no lock.
 pub(crate) struct Actor<T> {
     input: mpsc::Receiver<Message<T>>,
-    pub(crate) output: mpsc::Sender<Vec<T>>,
+    output: mpsc::Sender<Vec<T>>,
     max_items: usize,
     max_wait: Duration,
-    pub(crate) batch: Vec<T>,
+    batch: Vec<T>,
     /// When the batch in hand must go: `max_wait` after its first item.
     /// Meaningless while the batch is empty.
     deadline: Instant,
@@ -182,12 +182,10 @@ impl<T> Actor<T> {
             // work for nothing.
             return Ok(0);
         }
-        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.max_items));
+        let batch =
+            std::mem::replace(&mut self.batch, Vec::with_capacity(self.max_items));
         let count = batch.len();
-        self.output
-            .send(batch)
-            .await
-            .map_err(|_| crate::Stopped)?;
+        self.output.send(batch).await.map_err(|_| crate::Stopped)?;
         Ok(count)
     }
 }

@@ -38,9 +38,11 @@ pub fn merge<T: Send + 'static>(inputs: Vec<Receiver<T>>) -> Receiver<T> {
             }
         });
     }
-    // The original sender must go too. Kept alive, it would be a sender that
-    // never sends and never ends, and the merged receiver would wait forever
-    // once the inputs are done (and at once, with no inputs at all).
+    // Drop the original sender, which no forwarder owns. Here the return
+    // would drop it anyway, but the line says what the design depends on:
+    // had this function gone on to read `merged` itself, a live `sender`
+    // would make that loop wait forever after the last item, because a
+    // channel ends only when every one of its senders is gone.
     drop(sender);
     merged
 }

@@ -25,7 +25,7 @@ pub(crate) fn ms(n: u64) -> Duration {
 
 /// How long, in real time, a test may run before it is declared stuck. The
 /// tests take milliseconds; only a wrong solution gets near this.
-const WATCHDOG: Duration = Duration::from_secs(10);
+const WATCHDOG: Duration = Duration::from_secs(5);
 
 /// Runs `test` on a current-thread tokio runtime whose clock starts paused,
 /// on a thread of its own, and fails if it has not finished after
@@ -63,7 +63,11 @@ where
 
 /// Awaits `future`, failing with `what` if it has not finished within
 /// `limit` of (paused, so instant) tokio time.
-pub(crate) async fn within<F: Future>(limit: Duration, what: &str, future: F) -> F::Output {
+pub(crate) async fn within<F: Future>(
+    limit: Duration,
+    what: &str,
+    future: F,
+) -> F::Output {
     match tokio::time::timeout(limit, future).await {
         Ok(output) => output,
         Err(_) => panic!("{what} (still waiting after {limit:?})"),

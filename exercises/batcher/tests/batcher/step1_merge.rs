@@ -43,9 +43,14 @@ fn producer(source: u32, count: u32) -> Receiver<(u32, u32)> {
 fn every_item_of_every_input_arrives_once() {
     let merged = merge(vec![producer(0, 100), producer(1, 100), producer(2, 100)]);
     let mut items = drain(&merged);
-    assert_eq!(items.len(), 300, "3 inputs of 100 items: 300 items, no more");
+    assert_eq!(
+        items.len(),
+        300,
+        "3 inputs of 100 items: 300 items, no more"
+    );
     items.sort_unstable();
-    let expected: Vec<(u32, u32)> = (0..3).flat_map(|s| (0..100).map(move |n| (s, n))).collect();
+    let expected: Vec<(u32, u32)> =
+        (0..3).flat_map(|s| (0..100).map(move |n| (s, n))).collect();
     assert_eq!(items, expected, "each input's items exactly once");
 }
 
@@ -119,7 +124,9 @@ fn a_consumer_that_leaves_releases_the_producers() {
         finished.send(sent).unwrap();
     });
     let merged = merge(vec![input]);
-    let first: Vec<u32> = (0..3).map(|_| merged.recv_timeout(PATIENCE).unwrap()).collect();
+    let first: Vec<u32> = (0..3)
+        .map(|_| merged.recv_timeout(PATIENCE).unwrap())
+        .collect();
     assert_eq!(first, [0, 1, 2]);
     // A consumer cannot close the channel for its senders; it can only stop
     // listening. The forwarder must notice (its `send` fails) and drop its

@@ -24,7 +24,10 @@ fn scheduled(start: Instant, plan: Vec<(Duration, u32)>) -> Receiver<u32> {
 
 /// Every item of `out` with the time it arrived, until `out` ends; then the
 /// time it ended.
-async fn collect(start: Instant, mut out: Receiver<u32>) -> (Vec<(u32, Duration)>, Duration) {
+async fn collect(
+    start: Instant,
+    mut out: Receiver<u32>,
+) -> (Vec<(u32, Duration)>, Duration) {
     let mut items = Vec::new();
     within(ms(10_000), "the merged output never ended", async {
         while let Some(item) = out.recv().await {

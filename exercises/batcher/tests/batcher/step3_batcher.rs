@@ -31,7 +31,12 @@ pub(crate) fn launch(
 
 /// The next batch, failing if none comes within a minute of tokio time.
 pub(crate) async fn next_batch(batches: &mut Receiver<Vec<u32>>) -> Option<Vec<u32>> {
-    within(ms(60_000), "no batch and no end within a minute", batches.recv()).await
+    within(
+        ms(60_000),
+        "no batch and no end within a minute",
+        batches.recv(),
+    )
+    .await
 }
 
 #[test]
