@@ -147,8 +147,8 @@ impl<T> Actor<T> {
                             self.deadline = Instant::now() + self.max_wait;
                         }
                         self.batch.push(item);
-                        if self.batch.len() >= self.max_items && self.deliver().await.is_err()
-                        {
+                        let full = self.batch.len() >= self.max_items;
+                        if full && self.deliver().await.is_err() {
                             return;
                         }
                     }
@@ -159,7 +159,8 @@ impl<T> Actor<T> {
                     }
                     // `None`: every `Batcher` has been dropped and the
                     // channel is drained. Only the producers' side can end
-                    // the stream; send what is left and stop.
+                    // the stream; send what is left and stop. (If the
+                    // consumer has gone too, there is nobody left to tell.)
                     None => {
                         let _ = self.deliver().await;
                         return;
