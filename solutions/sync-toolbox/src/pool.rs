@@ -76,7 +76,10 @@ enum Take<T> {
 impl<T> Pool<T> {
     /// An empty pool that will create at most `max` items with `factory`.
     /// Nothing is created until someone asks.
-    pub fn new(max: NonZeroUsize, factory: impl Fn() -> T + Send + Sync + 'static) -> Self {
+    pub fn new(
+        max: NonZeroUsize,
+        factory: impl Fn() -> T + Send + Sync + 'static,
+    ) -> Self {
         Self {
             slots: Mutex::new(Slots {
                 idle: Vec::new(),
@@ -179,7 +182,11 @@ impl<T> Pool<T> {
     /// even one returning an item, would queue behind it. (Simplification:
     /// a factory that panics leaks its reserved slot. Real pools, such as
     /// r2d2 or deadpool, take a fallible factory and give the slot back.)
-    fn hand_out(&self, slots: MutexGuard<'_, Slots<T>>, take: Take<T>) -> PoolGuard<'_, T> {
+    fn hand_out(
+        &self,
+        slots: MutexGuard<'_, Slots<T>>,
+        take: Take<T>,
+    ) -> PoolGuard<'_, T> {
         drop(slots);
         let item = match take {
             Take::Idle(item) => item,

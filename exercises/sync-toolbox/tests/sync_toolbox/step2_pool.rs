@@ -132,13 +132,19 @@ fn get_timeout_gives_up_when_no_item_comes_back() {
         "it gave up after {:?}, before the {timeout:?} it was given",
         start.elapsed()
     );
-    assert_eq!(pool.status().waiting, 0, "a caller that gave up is not waiting");
+    assert_eq!(
+        pool.status().waiting,
+        0,
+        "a caller that gave up is not waiting"
+    );
 }
 
 #[test]
 fn get_timeout_does_not_wait_when_an_item_is_free() {
     let (pool, _) = pool(1);
-    let conn = pool.get_timeout(Duration::ZERO).expect("room: no wait needed");
+    let conn = pool
+        .get_timeout(Duration::ZERO)
+        .expect("room: no wait needed");
     assert_eq!(conn.id, 1);
 }
 
@@ -173,7 +179,8 @@ fn eight_threads_never_hold_more_than_the_max() {
         for _ in 0..8 {
             scope.spawn(|| {
                 for _ in 0..200 {
-                    let mut conn = pool.get_timeout(GENEROUS).expect("an item comes back");
+                    let mut conn =
+                        pool.get_timeout(GENEROUS).expect("an item comes back");
                     let now = holding.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(now, Ordering::SeqCst);
                     conn.served += 1;
@@ -184,7 +191,10 @@ fn eight_threads_never_hold_more_than_the_max() {
     });
     let most = most.load(Ordering::SeqCst);
     assert!(most <= 3, "at most 3 items may be out at once, saw {most}");
-    assert!(made.load(Ordering::SeqCst) <= 3, "the factory ran at most 3 times");
+    assert!(
+        made.load(Ordering::SeqCst) <= 3,
+        "the factory ran at most 3 times"
+    );
     let status = pool.status();
     assert_eq!(status.idle, status.created, "every item came back");
     // Hold every item at once: a guard dropped inside the loop would go

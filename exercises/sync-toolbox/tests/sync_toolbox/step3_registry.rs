@@ -58,10 +58,7 @@ fn racing_threads_build_each_value_exactly_once() {
                     start.wait();
                     registry.get_or_init("acme", || {
                         builds.fetch_add(1, Ordering::SeqCst);
-                        Limits {
-                            soft: i,
-                            hard: 100,
-                        }
+                        Limits { soft: i, hard: 100 }
                     })
                 })
             })
