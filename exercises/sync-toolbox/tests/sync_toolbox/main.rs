@@ -19,6 +19,12 @@ use std::time::Duration;
 /// (a lost wakeup) waits this long, and then fails instead of hanging.
 const GENEROUS: Duration = Duration::from_secs(10);
 
+/// A thread woken by a notification returns within microseconds; one that
+/// took this long was not woken at all, but gave up at its `GENEROUS`
+/// timeout, and only then found the work done. Tests that wait for a
+/// wakeup check that it came sooner than this.
+const PROMPTLY: Duration = Duration::from_secs(5);
+
 /// Runs `f` on a thread of its own and says whether it panicked. Some tests
 /// make a thread panic on purpose: the "thread panicked" lines they print
 /// are expected.

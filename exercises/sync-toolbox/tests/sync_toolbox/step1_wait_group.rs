@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use sync_toolbox::{WaitGroup, WaitTimedOut};
 
-use crate::{GENEROUS, panics_on_a_thread};
+use crate::{GENEROUS, PROMPTLY, panics_on_a_thread};
 
 #[test]
 fn a_new_wait_group_has_nothing_to_wait_for() {
@@ -122,7 +122,9 @@ fn every_waiter_is_released_not_just_one() {
             .map(|_| {
                 scope.spawn(|| {
                     start.wait();
-                    group.wait_timeout(GENEROUS)
+                    let waited = Instant::now();
+                    let result = group.wait_timeout(GENEROUS);
+                    (result, waited.elapsed() < PROMPTLY)
                 })
             })
             .collect();
@@ -135,8 +137,9 @@ fn every_waiter_is_released_not_just_one() {
     });
     assert_eq!(
         released,
-        [Ok(()), Ok(()), Ok(())],
-        "reaching zero must wake every waiter (notify_all), not one"
+        [(Ok(()), true), (Ok(()), true), (Ok(()), true)],
+        "reaching zero must wake every waiter at once (notify_all); a waiter \
+         that returned after its timeout (false) was never woken"
     );
 }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use sync_toolbox::{Pool, PoolError, PoolGuard, Status};
 
-use crate::{GENEROUS, panics_on_a_thread};
+use crate::{GENEROUS, PROMPTLY, panics_on_a_thread};
 
 /// A pretend connection: its number, and the queries it has served.
 #[derive(Debug)]
@@ -153,7 +153,11 @@ fn a_waiting_caller_gets_the_next_returned_item() {
     let (pool, made) = pool(1);
     let held = pool.try_get().expect("room");
     std::thread::scope(|scope| {
-        let waiter = scope.spawn(|| pool.get_timeout(GENEROUS).map(|conn| conn.id));
+        let waiter = scope.spawn(|| {
+            let waited = Instant::now();
+            let result = pool.get_timeout(GENEROUS).map(|conn| conn.id);
+            (result, waited.elapsed() < PROMPTLY)
+        });
         // Wait (without sleeping) until the waiter is blocked in the pool,
         // or has given up (then the assertion below says why).
         while pool.status().waiting == 0 && !waiter.is_finished() {
@@ -162,8 +166,10 @@ fn a_waiting_caller_gets_the_next_returned_item() {
         drop(held);
         assert_eq!(
             waiter.join().expect("the waiter does not panic"),
-            Ok(1),
-            "returning the item must wake the waiter, which gets that item"
+            (Ok(1), true),
+            "returning the item must wake the waiter at once (notify_one), and \
+             it gets that item; false means it was never woken and only found \
+             the item when its timeout ran out"
         );
     });
     assert_eq!(made.load(Ordering::SeqCst), 1, "reused, not created again");
