@@ -8,7 +8,7 @@ impl TokenBucket<TokioClock> {
     /// A full bucket on tokio's clock, the clock [`TokenBucket::acquire`]
     /// sleeps on.
     pub fn new(quota: Quota) -> Self {
-        Self::with_clock(quota, TokioClock::new())
+        todo!("TokenBucket::new: with_clock and a new TokioClock")
     }
 
     /// Takes one token, sleeping until one is due if the bucket is empty.
@@ -19,22 +19,10 @@ impl TokenBucket<TokioClock> {
     /// `tokio::time::sleep` moves. With a [`ManualClock`](crate::ManualClock)
     /// nothing would ever move the time, and the loop would sleep forever.
     pub async fn acquire(&self) {
-        // Try, sleep for exactly the wait the refusal names, try again. The
-        // retry is needed: another task may take the token we slept for, and
-        // then we sleep again for the next one.
-        //
-        // The rejected alternative reserves instead: move `full_at` forward
-        // even past the capacity, then sleep until the reserved slot. It
-        // wakes each waiter once, in order, but a caller that gives up while
-        // asleep (a `select!` or a timeout drops the future) has already
-        // spent a token nobody will use. Here a dropped future has taken
-        // nothing.
-        while let Err(limited) = self.try_acquire() {
-            // tokio's sleep, never `std::thread::sleep`: the std one blocks
-            // the worker thread, and every task on it, for the whole wait.
-            // tokio's timers round up to the millisecond, so we may wake up
-            // to a millisecond late, never early.
-            tokio::time::sleep(limited.retry_after).await;
-        }
+        // TODO: try_acquire; while it refuses, sleep for the `retry_after` it
+        // names (tokio::time::sleep, never std::thread::sleep) and try again.
+        // Another task may take the token you slept for. Take nothing you
+        // might not use: a caller may give up while you sleep.
+        todo!("TokenBucket::acquire: try, sleep retry_after, try again")
     }
 }

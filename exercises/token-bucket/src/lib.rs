@@ -1,8 +1,8 @@
-//! # Day 75: rate limiting (reference solution)
+//! # Day 75: rate limiting (exercise)
 //!
 //! A client that may send 10 requests a second, 4 at a time, needs two
-//! limits, and this crate builds both around a token bucket that is
-//! lock-free, reads an injected clock, and is checked by loom:
+//! limits. This crate builds both around a token bucket that is lock-free,
+//! reads an injected clock, and is checked by loom:
 //!
 //! - the quota and the refill arithmetic as pure functions of time, with no
 //!   way to overflow and an idle bucket that stops at its burst
@@ -15,40 +15,27 @@
 //! - a [`Throttle`]: a semaphore for jobs in flight and a bucket for starts
 //!   per second, two separate dials (`throttle.rs`).
 //!
-//! ```
-//! use std::num::NonZeroU32;
-//! use std::time::Duration;
-//! use token_bucket::{ManualClock, Quota, RateLimited, TokenBucket};
-//!
-//! let quota = Quota::per_second(NonZeroU32::new(2).unwrap());
-//! let clock = ManualClock::new();
-//! let bucket = TokenBucket::with_clock(quota, clock.clone());
-//! assert!(bucket.try_acquire().is_ok());
-//! assert!(bucket.try_acquire().is_ok());
-//! let refused = bucket.try_acquire().unwrap_err();
-//! assert_eq!(refused, RateLimited { retry_after: Duration::from_millis(500) });
-//! clock.advance(refused.retry_after);
-//! assert!(bucket.try_acquire().is_ok());
-//! ```
-//!
 //! # Layout
 //!
 //! One module per step, in the order the lesson takes them; `lib.rs` only
-//! re-exports. `clock.rs` holds the [`Clock`] trait and its three clocks,
-//! and `sync.rs` picks std's atomics or loom's under `--cfg loom`. The async
-//! half (`acquire.rs`, `throttle.rs`, [`TokioClock`]) is left out under
-//! `--cfg loom`, because tokio does not build there and the model does not
-//! need it. `broken.rs` (only with `--features broken`) is the load-then-store
-//! variant that the loom model must catch.
+//! re-exports, so every item is used as `token_bucket::Item`. `clock.rs`
+//! (the [`Clock`] trait and three clocks) and `sync.rs` (std's atomics, or
+//! loom's under `--cfg loom`) are done. The async half (`acquire.rs`,
+//! `throttle.rs`, [`TokioClock`]) is left out under `--cfg loom`, because
+//! tokio does not build there and the model does not need it.
 //!
-//! The tests are the exercise's (`tests/token_bucket/` and `tests/loom.rs`),
-//! and `benches/acquire.rs` times `try_acquire` against the `governor`
-//! crate's `check`.
+//! The tests are in `tests/token_bucket/`, one file per step
+//! (`cargo test -p token-bucket`), and `tests/loom.rs` (`LOOM_MAX_PREEMPTIONS=3
+//! RUSTFLAGS="--cfg loom" cargo test -p token-bucket --release --test loom`).
+//! Every `todo!()` is yours to replace; the `// TODO` above it says what to
+//! do. `cargo workbook hint token-bucket` gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 #[cfg(not(loom))]
 mod acquire;
-#[cfg(feature = "broken")]
-mod broken;
 mod bucket;
 mod clock;
 mod quota;

@@ -69,25 +69,11 @@ impl Quota {
     /// [`QuotaError::TooLong`] if `interval * burst` is more than `u64::MAX`
     /// nanoseconds.
     pub fn new(interval: Duration, burst: NonZeroU32) -> Result<Self, QuotaError> {
-        if interval.is_zero() {
-            return Err(QuotaError::ZeroInterval);
-        }
-        let too_long = QuotaError::TooLong {
-            interval,
-            burst: burst.get(),
-        };
-        // The bucket stores instants as u64 nanoseconds, so the capacity must
-        // fit there too; checking it once here is what lets the hot path
-        // use plain arithmetic without a way to overflow.
-        let capacity = interval
-            .checked_mul(burst.get())
-            .filter(|capacity| capacity.as_nanos() <= u128::from(u64::MAX))
-            .ok_or(too_long)?;
-        Ok(Self {
-            interval,
-            burst: burst.get(),
-            capacity,
-        })
+        // TODO: refuse a zero interval (QuotaError::ZeroInterval). Compute the
+        // capacity, interval * burst, with `Duration::checked_mul`, and refuse
+        // it (QuotaError::TooLong) if that fails or if its `as_nanos()` is
+        // above u64::MAX: the bucket keeps its state in u64 nanoseconds.
+        todo!("Quota::new: validate, and compute the capacity once")
     }
 
     /// `rate` tokens per second, and a burst of `rate`: a client idle for a
@@ -97,9 +83,10 @@ impl Quota {
     /// every 333,333,334 ns), so the bucket never grants more than it was
     /// asked to. (`governor` rounds down, by the same nanosecond.)
     pub fn per_second(rate: NonZeroU32) -> Self {
-        let interval = 1_000_000_000u64.div_ceil(u64::from(rate.get()));
-        Self::new(Duration::from_nanos(interval), rate)
-            .expect("a second's worth of tokens always fits in u64 nanoseconds")
+        // TODO: one token every 1s / rate, rounded up to the nanosecond
+        // (`u64::div_ceil`), and a burst of `rate`. Quota::new cannot fail
+        // here: say why in the `expect`.
+        todo!("Quota::per_second: the interval rounded up, a burst of one second")
     }
 
     /// The same refill interval with a different burst.
@@ -108,29 +95,27 @@ impl Quota {
     ///
     /// [`QuotaError::TooLong`] if `interval * burst` no longer fits.
     pub fn with_burst(self, burst: NonZeroU32) -> Result<Self, QuotaError> {
-        Self::new(self.interval, burst)
+        todo!("Quota::with_burst: a new quota with the same interval")
     }
 
     /// The time it takes to earn one token.
     pub fn interval(&self) -> Duration {
-        self.interval
+        todo!("Quota::interval")
     }
 
     /// The most tokens the bucket holds.
     pub fn burst(&self) -> u32 {
-        self.burst
+        todo!("Quota::burst")
     }
 
     /// The whole tokens in a bucket that is full at `full_at`, at time `now`
     /// (both measured from the clock's start). Never more than the burst.
     pub fn tokens_at(&self, full_at: Duration, now: Duration) -> u32 {
-        // What the bucket still owes: zero once `full_at` has passed, which
-        // is all the saturation there is. `saturating_sub`, because
-        // `Duration - Duration` panics when the result would be negative.
-        let owed = full_at.saturating_sub(now);
-        let left = self.capacity.saturating_sub(owed);
-        // left <= capacity = interval * burst, so this fits in a u32.
-        (left.as_nanos() / self.interval.as_nanos()) as u32
+        // TODO: what the bucket still owes is `full_at - now`, or nothing if
+        // `full_at` has passed; the tokens are (capacity - owed) / interval,
+        // in whole tokens. `Duration - Duration` panics below zero: use
+        // `saturating_sub`.
+        todo!("Quota::tokens_at: capacity minus what is owed, in whole tokens")
     }
 
     /// Takes one token at time `now` from a bucket that is full at
@@ -140,22 +125,17 @@ impl Quota {
     ///
     /// [`RateLimited`], with the wait until the next token is due, if no
     /// whole token is left.
-    pub fn take(&self, full_at: Duration, now: Duration) -> Result<Duration, RateLimited> {
-        // A bucket full since the past counts from now: the tokens it
-        // "earned" while full were never stored.
-        let start = full_at.max(now);
-        // Saturating adds: `Duration + Duration` panics on overflow, and
-        // this function takes any Duration. From the bucket's u64
-        // nanoseconds, it cannot saturate.
-        let next = start.saturating_add(self.interval);
-        let ahead = next - now; // next > start >= now
-        if ahead <= self.capacity {
-            Ok(next)
-        } else {
-            Err(RateLimited {
-                retry_after: ahead - self.capacity,
-            })
-        }
+    pub fn take(
+        &self,
+        full_at: Duration,
+        now: Duration,
+    ) -> Result<Duration, RateLimited> {
+        // TODO: count from max(full_at, now) (a bucket full since the past
+        // earned nothing more), add one interval (`saturating_add`: this
+        // takes any Duration), and grant if the result is at most `capacity`
+        // after now. Otherwise the wait is however far past the capacity it
+        // would be.
+        todo!("Quota::take: the new full_at, or how long until a token is due")
     }
 }
 

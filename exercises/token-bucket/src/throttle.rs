@@ -36,49 +36,36 @@ impl Throttle {
     /// A throttle allowing `max_in_flight` jobs at once, started at the
     /// quota's rate.
     pub fn new(max_in_flight: NonZeroUsize, quota: Quota) -> Self {
-        Self {
-            slots: Semaphore::new(max_in_flight.get()),
-            max_in_flight: max_in_flight.get(),
-            bucket: TokenBucket::new(quota),
-        }
+        todo!("Throttle::new: a semaphore of max_in_flight and a new bucket")
     }
 
     /// Waits for a free slot, then for a token, and admits one job.
     pub async fn admit(&self) -> Admitted<'_> {
-        // The slot first, then the token. The other order looks the same
-        // but is not: a task that takes a token and then waits for a slot
-        // starts whenever a slot frees, and when several slots free at once
-        // the tasks holding old tokens all start together, a burst the
-        // bucket was there to prevent. Taking the token last makes the
-        // token's time the start time.
-        let slot = self
-            .slots
-            .acquire()
-            .await
-            .expect("the throttle never closes its semaphore");
-        self.bucket.acquire().await;
-        Admitted { _slot: slot }
+        // TODO: wait for a slot (`self.slots.acquire().await`; the semaphore
+        // is never closed) and for a token (`self.bucket.acquire().await`),
+        // then keep the slot in the Admitted. Which one first? The order
+        // matters when several slots free at once (step 4 of the lesson).
+        todo!("Throttle::admit: a slot and a token, in the right order")
     }
 
     /// Runs `job` once admitted, holding its slot until the job finishes.
     pub async fn run<F: Future>(&self, job: F) -> F::Output {
-        let _admitted = self.admit().await;
-        job.await
+        todo!("Throttle::run: admit, then run the job while holding the slot")
     }
 
     /// Jobs admitted and not yet finished, plus any holding a slot while
     /// they wait for a token (a snapshot).
     pub fn in_flight(&self) -> usize {
-        self.max_in_flight - self.slots.available_permits()
+        todo!("Throttle::in_flight: max_in_flight minus the free permits")
     }
 
     /// The most jobs in flight at once.
     pub fn max_in_flight(&self) -> usize {
-        self.max_in_flight
+        todo!("Throttle::max_in_flight")
     }
 
     /// The bucket that paces the starts.
     pub fn bucket(&self) -> &TokenBucket<TokioClock> {
-        &self.bucket
+        todo!("Throttle::bucket")
     }
 }

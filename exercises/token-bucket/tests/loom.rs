@@ -38,7 +38,9 @@ fn granted(bucket: &Arc<TokenBucket<ManualClock>>, requests: &[u32]) -> u32 {
         .iter()
         .map(|&n| {
             let bucket = Arc::clone(bucket);
-            loom::thread::spawn(move || (0..n).filter(|_| bucket.try_acquire().is_ok()).count())
+            loom::thread::spawn(move || {
+                (0..n).filter(|_| bucket.try_acquire().is_ok()).count()
+            })
         })
         .collect();
     threads.into_iter().map(|t| t.join().unwrap() as u32).sum()
@@ -66,7 +68,10 @@ fn no_take_is_lost() {
             0,
             "both takes were recorded: no token may be left over"
         );
-        assert!(bucket.try_acquire().is_err(), "so a third request is refused");
+        assert!(
+            bucket.try_acquire().is_err(),
+            "so a third request is refused"
+        );
     });
 }
 
@@ -74,7 +79,10 @@ fn no_take_is_lost() {
 fn a_refill_racing_two_takers_grants_at_most_one_token_more() {
     loom::model(|| {
         let (bucket, clock) = bucket(1);
-        assert!(bucket.try_acquire().is_ok(), "the first token, before the race");
+        assert!(
+            bucket.try_acquire().is_ok(),
+            "the first token, before the race"
+        );
         let mover = {
             let clock = clock.clone();
             loom::thread::spawn(move || clock.advance(Duration::from_millis(10)))

@@ -21,7 +21,13 @@ fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).expect("positive")
 }
 
-fn path(c: &mut Criterion, name: &str, ours: Quota, theirs: governor::Quota, spend: bool) {
+fn path(
+    c: &mut Criterion,
+    name: &str,
+    ours: Quota,
+    theirs: governor::Quota,
+    spend: bool,
+) {
     let mut group = c.benchmark_group(name);
 
     let bucket = TokenBucket::with_clock(ours, MonotonicClock::new());

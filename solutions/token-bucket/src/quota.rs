@@ -140,7 +140,11 @@ impl Quota {
     ///
     /// [`RateLimited`], with the wait until the next token is due, if no
     /// whole token is left.
-    pub fn take(&self, full_at: Duration, now: Duration) -> Result<Duration, RateLimited> {
+    pub fn take(
+        &self,
+        full_at: Duration,
+        now: Duration,
+    ) -> Result<Duration, RateLimited> {
         // A bucket full since the past counts from now: the tokens it
         // "earned" while full were never stored.
         let start = full_at.max(now);

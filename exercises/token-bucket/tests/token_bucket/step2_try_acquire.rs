@@ -48,9 +48,7 @@ fn tokens_come_back_one_interval_at_a_time() {
     clock.advance(ms(99));
     assert_eq!(
         bucket.try_acquire(),
-        Err(RateLimited {
-            retry_after: ms(1)
-        }),
+        Err(RateLimited { retry_after: ms(1) }),
         "99ms after emptying, the first token is 1ms away"
     );
     clock.advance(ms(1));
@@ -75,7 +73,10 @@ fn an_idle_bucket_refills_only_up_to_its_burst() {
     clock.advance(Duration::from_secs(24 * 3600));
     assert_eq!(bucket.available(), 3, "a day idle: still only the burst");
     let granted = (0..10).filter(|_| bucket.try_acquire().is_ok()).count();
-    assert_eq!(granted, 3, "ten requests at once after a day: three granted");
+    assert_eq!(
+        granted, 3,
+        "ten requests at once after a day: three granted"
+    );
 }
 
 #[test]
@@ -107,7 +108,11 @@ fn a_bucket_can_read_a_clock_it_borrows() {
     let bucket = TokenBucket::with_clock(quota(100, 1), &clock);
     assert_eq!(bucket.try_acquire(), Ok(()));
     clock.advance(ms(100));
-    assert_eq!(bucket.clock().now(), ms(100), "the bucket sees the same time");
+    assert_eq!(
+        bucket.clock().now(),
+        ms(100),
+        "the bucket sees the same time"
+    );
     assert_eq!(bucket.try_acquire(), Ok(()), "and the refilled token");
 }
 

@@ -4,13 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::{Instant, MissedTickBehavior};
 use token_bucket::{Quota, TokenBucket};
+use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::{ms, nz, quota};
 
 /// The time since `start` at which each of `n` calls to `acquire` returned.
-async fn acquire_times(bucket: &TokenBucket<token_bucket::TokioClock>, n: usize) -> Vec<Duration> {
+async fn acquire_times(
+    bucket: &TokenBucket<token_bucket::TokioClock>,
+    n: usize,
+) -> Vec<Duration> {
     let start = Instant::now();
     let mut times = Vec::new();
     for _ in 0..n {
@@ -27,7 +30,11 @@ async fn acquire_returns_at_once_while_tokens_last() {
     for _ in 0..3 {
         bucket.acquire().await;
     }
-    assert_eq!(start.elapsed(), Duration::ZERO, "a burst of 3 needs no wait");
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "a burst of 3 needs no wait"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -81,7 +88,10 @@ async fn a_cancelled_acquire_takes_no_token() {
     let bucket = TokenBucket::new(quota(100, 1));
     bucket.acquire().await;
     let gave_up = tokio::time::timeout(ms(50), bucket.acquire()).await;
-    assert!(gave_up.is_err(), "the bucket is empty for 100ms: 50ms is too short");
+    assert!(
+        gave_up.is_err(),
+        "the bucket is empty for 100ms: 50ms is too short"
+    );
     tokio::time::sleep(ms(50)).await;
     assert_eq!(
         bucket.available(),
@@ -92,7 +102,11 @@ async fn a_cancelled_acquire_takes_no_token() {
 
 /// After a stall of `stall`, the times at which `n` more ticks of a 100ms
 /// interval fire (measured from the interval's start).
-async fn ticks_after_stall(behavior: MissedTickBehavior, stall: Duration, n: usize) -> Vec<Duration> {
+async fn ticks_after_stall(
+    behavior: MissedTickBehavior,
+    stall: Duration,
+    n: usize,
+) -> Vec<Duration> {
     let start = Instant::now();
     let mut interval = tokio::time::interval(ms(100));
     interval.set_missed_tick_behavior(behavior);
@@ -123,12 +137,16 @@ async fn grants_after_stall(burst: u32, stall: Duration, n: usize) -> Vec<Durati
 }
 
 #[tokio::test(start_paused = true)]
-async fn after_a_stall_a_burst_interval_catches_up_every_tick_but_a_bucket_stops_at_its_burst() {
+async fn after_a_stall_a_burst_interval_catches_up_every_tick_but_a_bucket_stops_at_its_burst()
+ {
     let ticks = ticks_after_stall(MissedTickBehavior::Burst, ms(1_000), 12).await;
     assert_eq!(
         ticks,
-        [1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_100, 1_200]
-            .map(ms),
+        [
+            1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_100,
+            1_200
+        ]
+        .map(ms),
         "Burst fires the 10 missed ticks at once: the catch-up grows with the stall"
     );
     let grants = grants_after_stall(3, ms(1_000), 5).await;
@@ -148,7 +166,10 @@ async fn an_interval_with_delay_paces_like_a_bucket_with_a_burst_of_one() {
         "Delay fires once, late, then counts whole periods from there"
     );
     let grants = grants_after_stall(1, ms(350), 3).await;
-    assert_eq!(grants, ticks, "a bucket with a burst of 1 gives the same times");
+    assert_eq!(
+        grants, ticks,
+        "a bucket with a burst of 1 gives the same times"
+    );
 }
 
 #[tokio::test(start_paused = true)]
