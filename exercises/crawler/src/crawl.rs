@@ -114,71 +114,17 @@ pub async fn crawl<F: Fetcher>(
     config: &Config,
     cancel: &CancellationToken,
 ) -> Report {
-    let mut frontier = Frontier::new(seed, config.max_depth);
-    let mut limiter = Limiter::new(config.global_rate, config.per_host_rate, Instant::now());
-    let mut pool = Pool::new(fetcher, config.concurrency);
-    let mut visits = Vec::new();
-
-    loop {
-        if cancel.is_cancelled() {
-            // Checked before starting anything, so that a crawl cancelled
-            // while it was busy (or before it began) starts no new fetch.
-            pool.shutdown().await;
-            let unvisited = frontier.outstanding();
-            return Report {
-                visits,
-                outcome: Outcome::Cancelled { unvisited },
-            };
-        }
-
-        // Fill the pool. The rate limit is asked at the moment a fetch
-        // really starts, never in advance: a token reserved for later would
-        // be spent even if that fetch then had to wait for a free slot.
-        let now = Instant::now();
-        let mut next_token = None;
-        while pool.has_room() {
-            let Some(job) = frontier.peek() else { break };
-            match limiter.try_acquire(job.url().host(), now) {
-                Ok(()) => {
-                    let job = frontier.next().expect("peeked just above");
-                    pool.start(job).expect("the pool has room");
-                }
-                Err(at) => {
-                    // Head-of-line: the first queued page waits for its
-                    // host, and the pages behind it wait too (see the page,
-                    // "per-host queues", for the fuller design).
-                    next_token = Some(at);
-                    break;
-                }
-            }
-        }
-
-        // The only exit besides cancelling: nothing queued, nothing in
-        // flight. No timeout, no "wait until it has been quiet for a while":
-        // the counter knows.
-        if frontier.is_done() {
-            return Report {
-                visits,
-                outcome: Outcome::Finished,
-            };
-        }
-
-        tokio::select! {
-            // `biased`: look at the token first, so a cancel is never
-            // starved by a stream of finished fetches.
-            biased;
-            () = cancel.cancelled() => {
-                // Handled at the top of the loop.
-            }
-            Some(Done { job, result }) = pool.next_done() => {
-                let links = result.as_ref().map_or(&[][..], |page| &page.links[..]);
-                let (url, depth) = (job.url().clone(), job.depth());
-                frontier.complete(job, links);
-                visits.push(Visit { url, depth, result });
-            }
-            () = sleep_until(next_token.unwrap_or(now)), if next_token.is_some() => {
-                // A token is due: go round and start the waiting page.
-            }
-        }
+    // TODO: make the Frontier (seed, max depth), the Limiter (the two
+    // rates, now) and the Pool (fetcher, concurrency). Then loop:
+    // 1. if `cancel.is_cancelled()`: shut the pool down, and return the
+    //    visits with `Outcome::Cancelled { unvisited: outstanding }`;
+    // 2. while the pool has room: peek at the next job and ask the limiter
+    //    for its host; Ok: take the job and start it; Err(at): remember
+    //    `at` and stop filling;
+    // 3. if the frontier is done, return the visits, `Outcome::Finished`;
+    // 4. `tokio::select!` with `biased;` on: `cancel.cancelled()` (go
+    //    round), `Some(done) = pool.next_done()` (complete the job with the
+    //    page's links, or none on an error, and record a Visit), and
+    //    `sleep_until(at)` only if a token is awaited.
+    todo!("crawl: the coordinator loop")
     }
-}

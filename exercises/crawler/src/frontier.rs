@@ -57,41 +57,30 @@ impl Frontier {
     /// A frontier holding only `seed`, at depth 0. Links deeper than
     /// `max_depth` are never accepted (`u32::MAX` for no limit).
     pub fn new(seed: Url, max_depth: u32) -> Self {
-        let mut frontier = Self {
-            seen: HashSet::new(),
-            queue: VecDeque::new(),
-            max_depth,
-            outstanding: 0,
-        };
-        frontier.offer(seed, 0);
-        frontier
+        // TODO: an empty frontier (no page seen, nothing queued, nothing
+        // outstanding), then `offer` the seed at depth 0.
+        todo!("Frontier::new: an empty frontier, then offer the seed")
     }
 
     /// Accepts `url` if it is new and not too deep: marks it seen, queues it
     /// and counts it as outstanding. Returns whether it was accepted.
     fn offer(&mut self, url: Url, depth: u32) -> bool {
-        // `insert` answers "was it new?" and records it in one step: there is
-        // no window between the check and the mark (the classic
-        // check-then-act race cannot happen with one owner anyway, but one
-        // hash lookup is also cheaper than `contains` then `insert`).
-        if depth > self.max_depth || !self.seen.insert(url.clone()) {
-            return false;
-        }
-        self.queue.push_back(Job::new(url, depth));
-        self.outstanding += 1;
-        true
+        // TODO: refuse a page deeper than `max_depth`, or one already seen
+        // (`HashSet::insert` returns false then, and marks it otherwise).
+        // Queue a new page at the back and count it as outstanding.
+        todo!("Frontier::offer: de-duplicate, respect the depth limit, count it")
     }
 
     /// The next page to fetch, breadth first, or `None` if nothing is
     /// queued (pages may still be in flight: see [`Frontier::is_done`]).
     /// The job stays outstanding until it is completed.
-    pub fn next(&mut self) -> Option<Job> {
-        self.queue.pop_front()
+    pub fn next_job(&mut self) -> Option<Job> {
+        todo!("Frontier::next_job: the front of the queue")
     }
 
     /// The job [`Frontier::next`] would return, without taking it.
     pub fn peek(&self) -> Option<&Job> {
-        self.queue.front()
+        todo!("Frontier::peek: the front of the queue, left in place")
     }
 
     /// Records that `job` finished, with the links found on its page (none
@@ -103,21 +92,11 @@ impl Frontier {
     /// If nothing is in flight: a job completed twice, or never handed out,
     /// would silently end the crawl early.
     pub fn complete(&mut self, job: Job, links: &[Url]) {
-        assert!(
-            self.outstanding > self.queue.len(),
-            "completed a job that was not in flight: {}",
-            job.url
-        );
-        // Add the children BEFORE removing the parent. In this single-owner
-        // code nobody looks in between, but it is the rule that keeps a
-        // shared counter (a Go `WaitGroup`, an atomic) from touching zero
-        // while work remains: `Add` before `Done`.
-        if let Some(depth) = job.depth.checked_add(1) {
-            for link in links {
-                self.offer(link.clone(), depth);
-            }
-        }
-        self.outstanding -= 1;
+        // TODO: panic (with `assert!`) if nothing is in flight, that is if
+        // `outstanding` is not larger than the queue. Offer every link at
+        // `job.depth + 1` (no links if the depth would overflow), and only
+        // then count the job as no longer outstanding.
+        todo!("Frontier::complete: offer the links, then one less outstanding")
     }
 
     /// True once every accepted page has been completed: nothing queued and
@@ -125,7 +104,7 @@ impl Frontier {
     /// time the last queued page is handed out, while its links are still
     /// on the way.
     pub fn is_done(&self) -> bool {
-        self.outstanding == 0
+        todo!("Frontier::is_done: nothing outstanding")
     }
 
     /// Pages accepted and not yet completed (queued plus in flight).

@@ -1,4 +1,4 @@
-//! # Day 82: the crawler (reference solution)
+//! # Day 82: the crawler (exercise)
 //!
 //! A concurrent web crawler, the month's capstone: bounded (at most N
 //! fetches in flight), cancellable (a `CancellationToken` stops it, leaving
@@ -11,24 +11,29 @@
 //! the rate-limit buckets. Workers only fetch a page and hand back what they
 //! found. Nothing is shared, so nothing is locked.
 //!
-//! - [`Frontier`] (step 1): de-duplication, depth limit and the
-//!   outstanding-work counter, as plain single-threaded data.
-//! - [`TokenBucket`] and [`Limiter`] (step 2): global and per-host rate
-//!   limits, exact on tokio's paused clock.
-//! - [`Pool`] (step 3): a bounded `JoinSet` of fetch tasks; a panicking
-//!   fetch comes back as an error for its page.
-//! - [`crawl`] (step 4): the coordinator loop, with cancellation.
-//! - [`Fetcher`] is the port the crawler owns; [`memory::MemoryFetcher`]
-//!   is the in-memory adapter (generated graphs with simulated latency),
-//!   and the `crawl` example has an HTTP one.
+//! - [`Frontier`] (step 1, `frontier.rs`): de-duplication, depth limit and
+//!   the outstanding-work counter, as plain single-threaded data.
+//! - [`TokenBucket`] and [`Limiter`] (step 2, `limit.rs`): global and
+//!   per-host rate limits, exact on tokio's paused clock.
+//! - [`Pool`] (step 3, `pool.rs`): a bounded `JoinSet` of fetch tasks; a
+//!   panicking fetch comes back as an error for its page.
+//! - [`crawl`] (step 4, `crawl.rs`): the coordinator loop, with
+//!   cancellation.
+//! - Given, complete: [`Url`] (`url.rs`), the [`Fetcher`] port
+//!   (`fetch.rs`), and [`memory::MemoryFetcher`] (`memory.rs`), the
+//!   in-memory adapter the tests crawl: generated webs, simulated latency,
+//!   and counters of what the crawler did.
 //!
 //! # Layout
 //!
-//! `url.rs` and `fetch.rs` (given), then `frontier.rs`, `limit.rs`,
-//! `pool.rs` and `crawl.rs`, one per step; `memory.rs` is the in-memory
-//! adapter. The tests are the exercise's own
-//! (`exercises/crawler/tests/crawler/`); the benchmark is
-//! `benches/throughput.rs`.
+//! One module per step, in the order above; `lib.rs` re-exports. The tests
+//! are in `tests/crawler/`, one file per step: `cargo test -p crawler`, or
+//! one step with `cargo test -p crawler step1`. `cargo workbook hint
+//! crawler` gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 mod crawl;
 mod fetch;

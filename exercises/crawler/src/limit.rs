@@ -42,11 +42,9 @@ impl Rate {
     ///
     /// [`RateError::ZeroBurst`] or [`RateError::ZeroInterval`].
     pub fn new(burst: u32, every: Duration) -> Result<Self, RateError> {
-        let burst = NonZeroU32::new(burst).ok_or(RateError::ZeroBurst)?;
-        if every.is_zero() {
-            return Err(RateError::ZeroInterval);
-        }
-        Ok(Self { burst, every })
+        // TODO: refuse a zero burst (RateError::ZeroBurst; `NonZeroU32::new`
+        // returns None for 0) and a zero interval (RateError::ZeroInterval).
+        todo!("Rate::new: validate the burst and the interval")
     }
 
     /// The most requests let through at once.
@@ -86,13 +84,10 @@ impl TokenBucket {
 
     /// The earliest instant, `now` or later, at which a token is there.
     pub fn available_at(&self, now: Instant) -> Instant {
-        // Written as an addition to `now`: `full_at - slack` could go below
-        // the clock's origin and panic.
-        if self.full_at <= now + self.slack() {
-            now
-        } else {
-            self.full_at - self.slack()
-        }
+        // TODO: a token is there at `now` when `full_at <= now + slack()`;
+        // otherwise it comes at `full_at - slack()`. (Compare by adding to
+        // `now`: subtracting from an Instant can go below its origin.)
+        todo!("TokenBucket::available_at: now, or when the next token comes")
     }
 
     /// Takes one token at `now`.
@@ -102,12 +97,9 @@ impl TokenBucket {
     /// If no token is there (`available_at(now) > now`): that is a bug in
     /// the caller, who must ask first.
     pub fn take(&mut self, now: Instant) {
-        assert!(
-            self.available_at(now) <= now,
-            "took a token from an empty bucket"
-        );
-        // An idle bucket is full, not "more than full": start from `now`.
-        self.full_at = self.full_at.max(now) + self.rate.every;
+        // TODO: assert a token is there, then push `full_at` one interval
+        // past `max(full_at, now)`: an idle bucket is full, not over-full.
+        todo!("TokenBucket::take: one interval more until full")
     }
 
     /// Takes a token if one is there; otherwise says when one will be.
@@ -116,12 +108,9 @@ impl TokenBucket {
     ///
     /// The instant the next token arrives.
     pub fn try_take(&mut self, now: Instant) -> Result<(), Instant> {
-        let at = self.available_at(now);
-        if at > now {
-            return Err(at);
-        }
-        self.take(now);
-        Ok(())
+        // TODO: `available_at(now)`: if that is later than `now`, return it
+        // as the error and take nothing; otherwise take.
+        todo!("TokenBucket::try_take: take, or say when")
     }
 }
 
@@ -137,11 +126,9 @@ pub struct Limiter {
 impl Limiter {
     /// A limiter; `None` means no limit of that kind.
     pub fn new(global: Option<Rate>, per_host: Option<Rate>, now: Instant) -> Self {
-        Self {
-            global: global.map(|rate| TokenBucket::new(rate, now)),
-            per_host,
-            hosts: HashMap::new(),
-        }
+        // TODO: a full global bucket if there is a global rate; no host
+        // bucket yet (they are made on first use).
+        todo!("Limiter::new: the global bucket, an empty map of host buckets")
     }
 
     /// Lets a request to `host` go at `now`, taking a token from the global
@@ -153,28 +140,10 @@ impl Limiter {
     /// When either bucket is empty, the instant both will have a token;
     /// nothing is taken then.
     pub fn try_acquire(&mut self, host: &str, now: Instant) -> Result<(), Instant> {
-        // Ask both buckets before taking from either: taking the global token
-        // and then finding the host bucket empty would waste it.
-        let global_at = self.global.as_ref().map_or(now, |b| b.available_at(now));
-        let host_bucket = match self.per_host {
-            Some(rate) => Some(
-                self.hosts
-                    .entry(host.to_owned())
-                    .or_insert_with(|| TokenBucket::new(rate, now)),
-            ),
-            None => None,
-        };
-        let host_at = host_bucket.as_ref().map_or(now, |b| b.available_at(now));
-        let at = global_at.max(host_at);
-        if at > now {
-            return Err(at);
-        }
-        if let Some(bucket) = host_bucket {
-            bucket.take(now);
-        }
-        if let Some(bucket) = &mut self.global {
-            bucket.take(now);
-        }
-        Ok(())
+        // TODO: find (or make, full at `now`) the host's bucket if there is a
+        // per-host rate. The request may go at the later of the two buckets'
+        // `available_at(now)`. If that is after `now`, return it and take
+        // nothing; otherwise take from both.
+        todo!("Limiter::try_acquire: both buckets agree, then take from both")
     }
 }

@@ -104,6 +104,11 @@ impl Web {
         Url::parse(&format!("http://gone.test/page/{n}")).expect("a valid url")
     }
 
+    /// The links on `url`, none if it is missing.
+    pub fn links(&self, url: &Url) -> &[Url] {
+        self.pages.get(url).map_or(&[], Vec::as_slice)
+    }
+
     /// The crawl's seed in generated webs.
     pub fn seed() -> Url {
         page_url(0, 0)

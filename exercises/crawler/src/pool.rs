@@ -40,22 +40,17 @@ pub struct Pool<F> {
 impl<F: Fetcher> Pool<F> {
     /// An empty pool that runs at most `limit` fetches at once.
     pub fn new(fetcher: Arc<F>, limit: NonZeroUsize) -> Self {
-        Self {
-            fetcher,
-            limit,
-            tasks: JoinSet::new(),
-            jobs: HashMap::new(),
-        }
+        todo!("Pool::new: an empty JoinSet and an empty map of jobs")
     }
 
     /// Fetches running (or finished and not yet collected).
     pub fn in_flight(&self) -> usize {
-        self.tasks.len()
+        todo!("Pool::in_flight: the tasks in the set")
     }
 
     /// Whether [`Pool::start`] would accept a job.
     pub fn has_room(&self) -> bool {
-        self.tasks.len() < self.limit.get()
+        todo!("Pool::has_room: fewer tasks than the limit")
     }
 
     /// Starts fetching `job` in a new task.
@@ -64,20 +59,11 @@ impl<F: Fetcher> Pool<F> {
     ///
     /// The job, handed back, when `limit` fetches are already in flight.
     pub fn start(&mut self, job: Job) -> Result<(), Job> {
-        if !self.has_room() {
-            return Err(job);
-        }
-        // The task owns everything it uses (`spawn` needs `'static`): a clone
-        // of the `Arc`, and the job itself, which travels back in `Done`.
-        let fetcher = Arc::clone(&self.fetcher);
-        let url = job.url().clone();
-        let depth = job.depth();
-        let handle = self.tasks.spawn(async move {
-            let result = fetcher.fetch(job.url()).await;
-            Done { job, result }
-        });
-        self.jobs.insert(handle.id(), (url, depth));
-        Ok(())
+        // TODO: hand the job back if the pool is full. Otherwise spawn a task
+        // into the JoinSet that owns a clone of the Arc'd fetcher and the
+        // job, fetches `job.url()` and returns `Done { job, result }`.
+        // Record the task's id (`handle.id()`) with the job's url and depth.
+        todo!("Pool::start: refuse when full, else spawn a fetch task")
     }
 
     /// Waits for the next fetch to finish, in completion order. A fetch
@@ -87,30 +73,12 @@ impl<F: Fetcher> Pool<F> {
     /// Cancel-safe: dropping the future (in a `select!`) loses nothing,
     /// because `JoinSet::join_next` is.
     pub async fn next_done(&mut self) -> Option<Done> {
-        let joined = self.tasks.join_next_with_id().await?;
-        Some(match joined {
-            Ok((id, done)) => {
-                self.jobs.remove(&id);
-                done
-            }
-            Err(error) => {
-                let (url, depth) = self
-                    .jobs
-                    .remove(&error.id())
-                    .expect("every task's job is recorded when it starts");
-                let message = if error.is_panic() {
-                    panic_message(error.into_panic())
-                } else {
-                    // Only `shutdown` aborts tasks, and it collects them
-                    // itself; kept as an error rather than a panic.
-                    "the fetch was cancelled".to_owned()
-                };
-                Done {
-                    job: Job::new(url, depth),
-                    result: Err(FetchError::Panicked(message)),
-                }
-            }
-        })
+        // TODO: `join_next_with_id().await?`. `Ok((id, done))`: forget the
+        // id, return done. `Err(error)`: take the url and depth recorded for
+        // `error.id()`, and return a Done for that job with
+        // `FetchError::Panicked(message)` (`panic_message(error.into_panic())`
+        // when `error.is_panic()`).
+        todo!("Pool::next_done: the next finished task, panics as errors")
     }
 
     /// Aborts every fetch in flight and waits until each task has really
@@ -120,8 +88,9 @@ impl<F: Fetcher> Pool<F> {
     /// `.await`, possibly after this function has returned. `shutdown`
     /// aborts and then joins them all.
     pub async fn shutdown(&mut self) {
-        self.tasks.shutdown().await;
-        self.jobs.clear();
+        // TODO: abort every task AND wait until they have stopped
+        // (`JoinSet::shutdown`), then forget their jobs.
+        todo!("Pool::shutdown: abort and wait")
     }
 }
 
