@@ -53,7 +53,10 @@ impl HttpFetcher {
         });
         let mut links = Vec::new();
         if let Ok(anchors) = Selector::parse("a[href]") {
-            for href in document.select(&anchors).filter_map(|a| a.value().attr("href")) {
+            for href in document
+                .select(&anchors)
+                .filter_map(|a| a.value().attr("href"))
+            {
                 // `mailto:` and the like are not pages: skip them.
                 let Ok(link) = url.join(href) else { continue };
                 if link.host() == self.host {

@@ -114,9 +114,17 @@ async fn crawl_ten_thousand_pages() -> Result<(), Error> {
     let took = start.elapsed();
     let reachable = web.reachable(&Web::seed(), u32::MAX);
     let once = fetcher.fetch_counts().values().all(|n| *n == 1);
-    println!("pages fetched: {} (of {} reachable)", report.visits.len(), reachable.len());
+    println!(
+        "pages fetched: {} (of {} reachable)",
+        report.visits.len(),
+        reachable.len()
+    );
     println!("every reachable page exactly once: {once}");
-    let strays = fetcher.fetch_counts().keys().filter(|u| !reachable.contains(*u)).count();
+    let strays = fetcher
+        .fetch_counts()
+        .keys()
+        .filter(|u| !reachable.contains(*u))
+        .count();
     println!("unreachable pages fetched: {strays}");
     println!("most fetches in flight: {}", fetcher.max_in_flight());
     let latency = fetcher.mean_latency();
@@ -138,14 +146,23 @@ async fn crawl_politely() -> Result<(), Error> {
     let config = Config::new(concurrency(16)?)
         .with_per_host_rate(Rate::new(1, Duration::from_millis(10))?);
     let start = Instant::now();
-    let report = crawl(Arc::clone(&fetcher), Web::seed(), &config, &CancellationToken::new())
-        .await;
+    let report = crawl(
+        Arc::clone(&fetcher),
+        Web::seed(),
+        &config,
+        &CancellationToken::new(),
+    )
+    .await;
     let mut by_host: BTreeMap<String, Vec<Instant>> = BTreeMap::new();
     for (at, url) in fetcher.starts() {
         by_host.entry(url.host().to_owned()).or_default().push(at);
     }
     for (host, starts) in &by_host {
-        let gap = starts.windows(2).map(|w| w[1] - w[0]).min().unwrap_or_default();
+        let gap = starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .min()
+            .unwrap_or_default();
         println!(
             "  {host}: {} fetches, closest two {} ms apart",
             starts.len(),
@@ -160,7 +177,8 @@ async fn crawl_politely() -> Result<(), Error> {
 async fn cancel_a_crawl() -> Result<(), Error> {
     println!("\n== 4. cancelled after 50 ms (paused clock)");
     let web = Web::generate(5_000, 3, 4, 4);
-    let fetcher = Arc::new(MemoryFetcher::new(web).with_latency(Duration::from_millis(20)));
+    let fetcher =
+        Arc::new(MemoryFetcher::new(web).with_latency(Duration::from_millis(20)));
     let cancel = CancellationToken::new();
     let trigger = cancel.clone();
     tokio::spawn(async move {
@@ -177,9 +195,15 @@ async fn cancel_a_crawl() -> Result<(), Error> {
     .await;
     println!("stopped after {} ms", start.elapsed().as_millis());
     if let Outcome::Cancelled { unvisited } = report.outcome {
-        println!("pages visited: {}, left unvisited: {unvisited}", report.visits.len());
+        println!(
+            "pages visited: {}, left unvisited: {unvisited}",
+            report.visits.len()
+        );
     }
-    println!("fetches aborted: {}", fetcher.total_fetches() - report.visits.len());
+    println!(
+        "fetches aborted: {}",
+        fetcher.total_fetches() - report.visits.len()
+    );
     println!("fetches still running: {}", fetcher.in_flight());
     Ok(())
 }

@@ -55,11 +55,7 @@ const PAGES: [(&str, &str, &str); 9] = [
         r#"<a href="first.html">Previous post</a> <a href="/old-post.html">Gone</a>
             <a href="https://elsewhere.example/reply">A reply</a>"#,
     ),
-    (
-        "/about.html",
-        "About",
-        r#"<a href="/">Home</a>"#,
-    ),
+    ("/about.html", "About", r#"<a href="/">Home</a>"#),
     (
         "/orphan.html",
         "Nobody links here",
@@ -125,6 +121,9 @@ impl Site {
         // The thread only ends; a panic in it would already have been
         // printed.
         let _ = self.thread.join();
-        self.requests.lock().map(|log| log.clone()).unwrap_or_default()
+        self.requests
+            .lock()
+            .map(|log| log.clone())
+            .unwrap_or_default()
     }
 }

@@ -127,4 +127,4 @@ pub async fn crawl<F: Fetcher>(
     //    page's links, or none on an error, and record a Visit), and
     //    `sleep_until(at)` only if a token is awaited.
     todo!("crawl: the coordinator loop")
-    }
+}

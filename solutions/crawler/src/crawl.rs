@@ -115,7 +115,8 @@ pub async fn crawl<F: Fetcher>(
     cancel: &CancellationToken,
 ) -> Report {
     let mut frontier = Frontier::new(seed, config.max_depth);
-    let mut limiter = Limiter::new(config.global_rate, config.per_host_rate, Instant::now());
+    let mut limiter =
+        Limiter::new(config.global_rate, config.per_host_rate, Instant::now());
     let mut pool = Pool::new(fetcher, config.concurrency);
     let mut visits = Vec::new();
 

@@ -51,7 +51,9 @@ impl Web {
     /// # Panics
     ///
     /// If a string is not a valid [`Url`]: meant for tests.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) -> Self {
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>,
+    ) -> Self {
         let parse = |s: &str| Url::parse(s).expect("a valid url");
         let mut web = Self::new();
         for (page, links) in pairs {
@@ -91,7 +93,8 @@ impl Web {
             web.add(url(n), links);
         }
         for i in 0..50 {
-            let island = Url::parse(&format!("http://island.test/page/{i}")).expect("valid");
+            let island =
+                Url::parse(&format!("http://island.test/page/{i}")).expect("valid");
             let next = Url::parse(&format!("http://island.test/page/{}", (i + 1) % 50))
                 .expect("valid");
             web.add(island, vec![next, url(rng.usize(0..pages))]);
@@ -214,9 +217,12 @@ impl MemoryFetcher {
             return self.latency;
         }
         // FNV-1a: a stable hash, unlike `DefaultHasher`'s, which may change.
-        let hash = url.as_str().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        let hash = url
+            .as_str()
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
         let nanos = u64::try_from(self.jitter.as_nanos()).unwrap_or(u64::MAX);
         self.latency + Duration::from_nanos(hash % (nanos + 1))
     }
@@ -268,7 +274,9 @@ impl MemoryFetcher {
     fn lock(&self) -> std::sync::MutexGuard<'_, Log> {
         // A panicking fetch never holds the lock, but a poisoned log is still
         // a usable log.
-        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -154,7 +154,10 @@ mod tests {
 
     #[test]
     fn other_schemes_and_empty_hosts_are_refused() {
-        assert!(matches!(Url::parse("ftp://a.test/"), Err(UrlError::Scheme(_))));
+        assert!(matches!(
+            Url::parse("ftp://a.test/"),
+            Err(UrlError::Scheme(_))
+        ));
         assert!(matches!(Url::parse("http:///x"), Err(UrlError::NoHost(_))));
     }
 

@@ -17,7 +17,10 @@ fn the_seed_is_queued_and_outstanding() {
     assert_eq!(frontier.outstanding(), 1, "the seed counts as outstanding");
     assert_eq!(frontier.queued(), 1, "the seed is queued");
     assert_eq!(frontier.seen(), 1, "the seed is seen");
-    assert!(!frontier.is_done(), "a crawl with a queued seed is not done");
+    assert!(
+        !frontier.is_done(),
+        "a crawl with a queued seed is not done"
+    );
     let job = frontier.next_job().expect("the seed is handed out first");
     assert_eq!(job.url(), &url("http://a.test/"));
     assert_eq!(job.depth(), 0, "the seed is at depth 0");
@@ -43,7 +46,11 @@ fn a_page_is_accepted_once_however_often_it_is_linked() {
     assert_eq!(x.depth(), 1, "x is one link from the seed");
     // x links to itself and to y, both already seen.
     frontier.complete(x, &[url("http://a.test/x"), url("http://a.test/y")]);
-    assert_eq!(frontier.queued(), 1, "a self-link or a known page adds nothing");
+    assert_eq!(
+        frontier.queued(),
+        1,
+        "a self-link or a known page adds nothing"
+    );
 }
 
 #[test]
@@ -57,7 +64,10 @@ fn links_beyond_the_depth_limit_are_not_accepted() {
         frontier.next_job().is_none(),
         "a page at depth 2 is beyond a limit of 1"
     );
-    assert!(frontier.is_done(), "with nothing deeper allowed, the crawl is done");
+    assert!(
+        frontier.is_done(),
+        "with nothing deeper allowed, the crawl is done"
+    );
 }
 
 #[test]
@@ -90,7 +100,10 @@ fn the_crawl_is_done_only_when_nothing_is_queued_or_in_flight() {
     frontier.complete(b, &[]);
     assert!(!frontier.is_done(), "a is still in flight");
     frontier.complete(a, &[]);
-    assert!(frontier.is_done(), "nothing queued, nothing in flight: done");
+    assert!(
+        frontier.is_done(),
+        "nothing queued, nothing in flight: done"
+    );
     assert_eq!(frontier.outstanding(), 0);
 }
 
@@ -122,7 +135,9 @@ fn drive(web: &Web, seed: &Url, max_depth: u32, picks: &[usize]) -> BTreeMap<Url
     while !frontier.is_done() {
         // Take up to three jobs, then complete one of those in flight.
         while in_flight.len() < 3 {
-            let Some(job) = frontier.next_job() else { break };
+            let Some(job) = frontier.next_job() else {
+                break;
+            };
             in_flight.push(job);
         }
         let index = pick.next().copied().unwrap_or(0) % in_flight.len();
@@ -143,7 +158,10 @@ fn drive_in_order(web: &Web, seed: &Url, max_depth: u32) -> BTreeMap<Url, usize>
         let links = web.links(job.url()).to_vec();
         frontier.complete(job, &links);
     }
-    assert!(frontier.is_done(), "an empty queue with nothing in flight is done");
+    assert!(
+        frontier.is_done(),
+        "an empty queue with nothing in flight is done"
+    );
     fetched
 }
 

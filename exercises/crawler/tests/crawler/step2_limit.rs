@@ -16,7 +16,11 @@ fn rate(burst: u32, every_ms: u64) -> Rate {
 
 #[test]
 fn a_rate_needs_a_token_and_an_interval() {
-    assert_eq!(Rate::new(0, ms(100)), Err(RateError::ZeroBurst), "zero burst");
+    assert_eq!(
+        Rate::new(0, ms(100)),
+        Err(RateError::ZeroBurst),
+        "zero burst"
+    );
     assert_eq!(
         Rate::new(1, ms(0)),
         Err(RateError::ZeroInterval),
@@ -75,8 +79,16 @@ fn an_idle_bucket_refills_to_its_burst_and_no_more() {
     bucket.take(t0);
     // A whole second idle would be ten tokens, but the bucket holds two.
     let later = t0 + ms(1000);
-    assert_eq!(bucket.try_take(later), Ok(()), "first of the refilled burst");
-    assert_eq!(bucket.try_take(later), Ok(()), "second of the refilled burst");
+    assert_eq!(
+        bucket.try_take(later),
+        Ok(()),
+        "first of the refilled burst"
+    );
+    assert_eq!(
+        bucket.try_take(later),
+        Ok(()),
+        "second of the refilled burst"
+    );
     assert_eq!(
         bucket.try_take(later),
         Err(later + ms(100)),
@@ -96,7 +108,11 @@ fn a_half_refilled_bucket_counts_exactly() {
     let t = t0 + ms(250);
     assert_eq!(bucket.try_take(t), Ok(()));
     assert_eq!(bucket.try_take(t), Ok(()));
-    assert_eq!(bucket.try_take(t), Err(t0 + ms(300)), "the third comes at 300 ms");
+    assert_eq!(
+        bucket.try_take(t),
+        Err(t0 + ms(300)),
+        "the third comes at 300 ms"
+    );
 }
 
 #[test]
@@ -104,7 +120,11 @@ fn without_limits_the_limiter_always_lets_go() {
     let t0 = Instant::now();
     let mut limiter = Limiter::new(None, None, t0);
     for _ in 0..1000 {
-        assert_eq!(limiter.try_acquire("a.test", t0), Ok(()), "no limit, no wait");
+        assert_eq!(
+            limiter.try_acquire("a.test", t0),
+            Ok(()),
+            "no limit, no wait"
+        );
     }
 }
 
@@ -113,11 +133,26 @@ fn each_host_has_its_own_bucket() {
     let t0 = Instant::now();
     let mut limiter = Limiter::new(None, Some(rate(1, 100)), t0);
     assert_eq!(limiter.try_acquire("a.test", t0), Ok(()), "a's first");
-    assert_eq!(limiter.try_acquire("b.test", t0), Ok(()), "b is not slowed by a");
-    assert_eq!(limiter.try_acquire("a.test", t0), Err(t0 + ms(100)), "a waits");
-    assert_eq!(limiter.try_acquire("b.test", t0 + ms(30)), Err(t0 + ms(100)));
+    assert_eq!(
+        limiter.try_acquire("b.test", t0),
+        Ok(()),
+        "b is not slowed by a"
+    );
+    assert_eq!(
+        limiter.try_acquire("a.test", t0),
+        Err(t0 + ms(100)),
+        "a waits"
+    );
+    assert_eq!(
+        limiter.try_acquire("b.test", t0 + ms(30)),
+        Err(t0 + ms(100))
+    );
     // A host first seen late starts with a full bucket, at that moment.
-    assert_eq!(limiter.try_acquire("c.test", t0 + ms(30)), Ok(()), "c's first");
+    assert_eq!(
+        limiter.try_acquire("c.test", t0 + ms(30)),
+        Ok(()),
+        "c's first"
+    );
     assert_eq!(
         limiter.try_acquire("c.test", t0 + ms(30)),
         Err(t0 + ms(130)),

@@ -55,11 +55,17 @@ async fn finished_fetches_come_back_in_completion_order_with_their_jobs() {
     // Every fetch takes 5 ms, and "slow" starts 1 ms before "fast".
     let fetcher = Arc::new(MemoryFetcher::new(web).with_latency(ms(5)));
     let mut pool = Pool::new(Arc::clone(&fetcher), limit(4));
-    pool.start(Job::new(url("http://a.test/slow"), 3)).expect("room");
+    pool.start(Job::new(url("http://a.test/slow"), 3))
+        .expect("room");
     tokio::time::sleep(ms(1)).await;
-    pool.start(Job::new(url("http://a.test/fast"), 4)).expect("room");
+    pool.start(Job::new(url("http://a.test/fast"), 4))
+        .expect("room");
     let first = pool.next_done().await.expect("one finishes");
-    assert_eq!(first.job.url(), &url("http://a.test/slow"), "started 1 ms earlier");
+    assert_eq!(
+        first.job.url(),
+        &url("http://a.test/slow"),
+        "started 1 ms earlier"
+    );
     assert_eq!(first.job.depth(), 3, "the job comes back with its depth");
     assert_eq!(
         first.result.expect("slow exists").links,
@@ -111,7 +117,10 @@ async fn a_panicking_fetch_comes_back_as_an_error_for_its_page() {
 async fn an_empty_pool_has_nothing_to_wait_for() {
     let fetcher = Arc::new(MemoryFetcher::new(pages(1)));
     let mut pool = Pool::new(fetcher, limit(3));
-    assert!(pool.next_done().await.is_none(), "nothing in flight: None at once");
+    assert!(
+        pool.next_done().await.is_none(),
+        "nothing in flight: None at once"
+    );
     assert_eq!(pool.in_flight(), 0);
 }
 
@@ -148,7 +157,11 @@ async fn shutdown_stops_every_fetch_before_it_returns() {
     assert_eq!(fetcher.in_flight(), 3, "three fetches are running");
     let start = Instant::now();
     pool.shutdown().await;
-    assert_eq!(start.elapsed(), ms(0), "shutdown does not wait for the fetches");
+    assert_eq!(
+        start.elapsed(),
+        ms(0),
+        "shutdown does not wait for the fetches"
+    );
     assert_eq!(
         fetcher.in_flight(),
         0,

@@ -56,11 +56,20 @@ fn awkward_web() -> Web {
     Web::from_pairs([
         (
             "http://a.test/",
-            vec!["http://a.test/x", "http://a.test/y", "http://a.test/", "http://b.test/"],
+            vec![
+                "http://a.test/x",
+                "http://a.test/y",
+                "http://a.test/",
+                "http://b.test/",
+            ],
         ),
         (
             "http://a.test/x",
-            vec!["http://a.test/x", "http://a.test/y", "http://a.test/missing"],
+            vec![
+                "http://a.test/x",
+                "http://a.test/y",
+                "http://a.test/missing",
+            ],
         ),
         ("http://a.test/y", vec!["http://a.test/", "http://a.test/y"]),
         ("http://b.test/", vec!["http://a.test/x", "http://b.test/z"]),
@@ -75,7 +84,11 @@ async fn every_reachable_page_is_fetched_exactly_once_and_no_other() {
     let fetcher = Arc::new(MemoryFetcher::new(web.clone()).with_jitter(ms(20)));
     let seed = url("http://a.test/");
     let report = run(&fetcher, seed.clone(), &config(3)).await;
-    assert_eq!(report.outcome, Outcome::Finished, "the crawl ran to the end");
+    assert_eq!(
+        report.outcome,
+        Outcome::Finished,
+        "the crawl ran to the end"
+    );
     assert_eq!(
         fetcher.fetch_counts(),
         once_each(&web, &seed, u32::MAX),
@@ -103,7 +116,10 @@ async fn a_ten_thousand_page_web_is_crawled_exactly_once() {
     );
     let report = run(&fetcher, Web::seed(), &config(64)).await;
     let expected = once_each(&web, &Web::seed(), u32::MAX);
-    assert!(expected.len() > 10_000, "the web has 10,000 pages plus 404s");
+    assert!(
+        expected.len() > 10_000,
+        "the web has 10,000 pages plus 404s"
+    );
     assert_eq!(report.outcome, Outcome::Finished);
     assert_eq!(
         fetcher.fetch_counts(),
@@ -126,7 +142,11 @@ async fn the_crawl_never_runs_more_fetches_than_its_concurrency() {
             "with concurrency {concurrency}, the fetcher should see at most \
              (and at busy times exactly) {concurrency} fetches at once"
         );
-        assert_eq!(fetcher.in_flight(), 0, "and none left once the crawl returned");
+        assert_eq!(
+            fetcher.in_flight(),
+            0,
+            "and none left once the crawl returned"
+        );
     }
 }
 
@@ -156,7 +176,8 @@ async fn pages_beyond_the_concurrency_wait_for_a_free_place() {
     let links: Vec<String> = (0..8).map(|n| format!("http://a.test/{n}")).collect();
     let mut pairs = vec![("http://a.test/", links.iter().map(String::as_str).collect())];
     pairs.extend(links.iter().map(|link| (link.as_str(), vec![])));
-    let fetcher = Arc::new(MemoryFetcher::new(Web::from_pairs(pairs)).with_latency(ms(10)));
+    let fetcher =
+        Arc::new(MemoryFetcher::new(Web::from_pairs(pairs)).with_latency(ms(10)));
     let start = Instant::now();
     run(&fetcher, url("http://a.test/"), &config(4)).await;
     assert_eq!(
@@ -176,16 +197,28 @@ async fn the_depth_limit_stops_the_crawl() {
         ("http://a.test/3", vec![]),
     ]);
     let fetcher = Arc::new(MemoryFetcher::new(web));
-    let report = run(&fetcher, url("http://a.test/0"), &config(2).with_max_depth(2)).await;
+    let report = run(
+        &fetcher,
+        url("http://a.test/0"),
+        &config(2).with_max_depth(2),
+    )
+    .await;
     assert_eq!(report.outcome, Outcome::Finished);
     assert_eq!(fetcher.total_fetches(), 3, "depths 0, 1 and 2");
-    assert_eq!(fetcher.fetches(&url("http://a.test/3")), 0, "depth 3 is too deep");
+    assert_eq!(
+        fetcher.fetches(&url("http://a.test/3")),
+        0,
+        "depth 3 is too deep"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_fetch_is_reported_and_the_crawl_goes_on() {
     let web = Web::from_pairs([
-        ("http://a.test/", vec!["http://a.test/cursed", "http://a.test/fine"]),
+        (
+            "http://a.test/",
+            vec!["http://a.test/cursed", "http://a.test/fine"],
+        ),
         ("http://a.test/cursed", vec!["http://a.test/never"]),
         ("http://a.test/fine", vec!["http://a.test/deeper"]),
         ("http://a.test/deeper", vec![]),
@@ -208,7 +241,11 @@ async fn a_panicking_fetch_is_reported_and_the_crawl_goes_on() {
         "as a panic, not {:?}",
         cursed.result
     );
-    assert_eq!(fetcher.fetches(&url("http://a.test/deeper")), 1, "the rest goes on");
+    assert_eq!(
+        fetcher.fetches(&url("http://a.test/deeper")),
+        1,
+        "the rest goes on"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -250,7 +287,11 @@ async fn a_cancelled_crawl_stops_at_once_and_leaves_no_fetch_running() {
     // Give any stray task a chance to run: nothing more may be fetched.
     let fetched = fetcher.total_fetches();
     tokio::time::sleep(ms(1_000)).await;
-    assert_eq!(fetcher.total_fetches(), fetched, "nothing runs after the crawl");
+    assert_eq!(
+        fetcher.total_fetches(),
+        fetched,
+        "nothing runs after the crawl"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -259,7 +300,11 @@ async fn a_crawl_cancelled_before_it_starts_fetches_nothing() {
     let cancel = CancellationToken::new();
     cancel.cancel();
     let report = crawl(Arc::clone(&fetcher), Web::seed(), &config(4), &cancel).await;
-    assert_eq!(report.outcome, Outcome::Cancelled { unvisited: 1 }, "the seed");
+    assert_eq!(
+        report.outcome,
+        Outcome::Cancelled { unvisited: 1 },
+        "the seed"
+    );
     assert!(report.visits.is_empty(), "no visit");
     assert_eq!(fetcher.total_fetches(), 0, "no fetch");
 }
@@ -276,7 +321,11 @@ async fn a_crawl_waiting_for_a_rate_limit_token_can_be_cancelled() {
     });
     let start = Instant::now();
     let report = crawl(Arc::clone(&fetcher), Web::seed(), &limited, &cancel).await;
-    assert_eq!(start.elapsed(), ms(1_500), "the wait for a token is cut short");
+    assert_eq!(
+        start.elapsed(),
+        ms(1_500),
+        "the wait for a token is cut short"
+    );
     assert_eq!(fetcher.total_fetches(), 2, "fetches at 0 s and 1 s only");
     assert!(matches!(report.outcome, Outcome::Cancelled { .. }));
 }
@@ -284,7 +333,10 @@ async fn a_crawl_waiting_for_a_rate_limit_token_can_be_cancelled() {
 #[tokio::test(start_paused = true)]
 async fn the_global_rate_spaces_the_fetches_exactly() {
     let web = Web::from_pairs([
-        ("http://a.test/", vec!["http://a.test/1", "http://a.test/2", "http://b.test/3"]),
+        (
+            "http://a.test/",
+            vec!["http://a.test/1", "http://a.test/2", "http://b.test/3"],
+        ),
         ("http://a.test/1", vec![]),
         ("http://a.test/2", vec![]),
         ("http://b.test/3", vec![]),
@@ -352,7 +404,12 @@ async fn the_global_and_the_per_host_rates_hold_together() {
     let web = Web::from_pairs([
         (
             "http://seed.test/",
-            vec!["http://a.test/1", "http://b.test/1", "http://a.test/2", "http://b.test/2"],
+            vec![
+                "http://a.test/1",
+                "http://b.test/1",
+                "http://a.test/2",
+                "http://b.test/2",
+            ],
         ),
         ("http://a.test/1", vec![]),
         ("http://b.test/1", vec![]),
