@@ -103,9 +103,10 @@ pub struct Report {
     pub outcome: Outcome,
 }
 
-/// Crawls from `seed`: every page reachable within the depth limit is
-/// fetched exactly once, at most `concurrency` at a time, within the rate
-/// limits. Returns as soon as the last fetch completes, or, once `cancel` is
+/// Crawls from `seed`: every reachable page is fetched exactly once, at
+/// most `concurrency` at a time, within the rate limits. (With a depth
+/// limit, a page's depth is that of the first path found to it, which may
+/// not be the shortest when fetches finish out of order.) Returns as soon as the last fetch completes, or, once `cancel` is
 /// cancelled, as soon as the fetches in flight have been aborted (no task
 /// of the crawl is left running when it returns).
 pub async fn crawl<F: Fetcher>(

@@ -55,7 +55,9 @@ pub struct Frontier {
 
 impl Frontier {
     /// A frontier holding only `seed`, at depth 0. Links deeper than
-    /// `max_depth` are never accepted (`u32::MAX` for no limit).
+    /// `max_depth` are never accepted (`u32::MAX` for no limit). A page's
+    /// depth is fixed when it is first found, one more than the page it was
+    /// found on.
     pub fn new(seed: Url, max_depth: u32) -> Self {
         let mut frontier = Self {
             seen: HashSet::new(),
