@@ -126,6 +126,8 @@ impl<K> Supervisor<K> {
             // hold (a connection, a file, a lock). So wait again; this time
             // it ends at once, because an aborted task is dropped at the
             // `.await` it is parked on, without running any further.
+            // (Awaiting the handles below would wait too, one at a time; the
+            // tracker's `wait` is the one place that says "all gone".)
             self.tracker.wait().await;
         }
         let elapsed = start.elapsed();

@@ -60,10 +60,8 @@ async fn a_cancel_while_idle_stops_the_worker_at_once() {
     let (_sender, mut jobs) = queue_of(&[]);
     let token = CancellationToken::new();
     let start = Instant::now();
-    let (report, ()) = tokio::join!(
-        run_worker(&mut jobs, &token),
-        cancel_after(&token, ms(50))
-    );
+    let (report, ()) =
+        tokio::join!(run_worker(&mut jobs, &token), cancel_after(&token, ms(50)));
     assert_eq!(
         report,
         WorkerReport {
@@ -84,10 +82,8 @@ async fn a_cancel_mid_job_lets_the_job_in_hand_finish() {
     let (_sender, mut jobs) = queue_of(&[job(1, 100)]);
     let token = CancellationToken::new();
     let start = Instant::now();
-    let (report, ()) = tokio::join!(
-        run_worker(&mut jobs, &token),
-        cancel_after(&token, ms(30))
-    );
+    let (report, ()) =
+        tokio::join!(run_worker(&mut jobs, &token), cancel_after(&token, ms(30)));
     assert_eq!(
         report,
         WorkerReport {
@@ -110,10 +106,8 @@ async fn jobs_not_yet_taken_stay_in_the_queue() {
         queue_of(&[job(1, 100), job(2, 100), job(3, 100), job(4, 100)]);
     let token = CancellationToken::new();
     let start = Instant::now();
-    let (report, ()) = tokio::join!(
-        run_worker(&mut jobs, &token),
-        cancel_after(&token, ms(150))
-    );
+    let (report, ()) =
+        tokio::join!(run_worker(&mut jobs, &token), cancel_after(&token, ms(150)));
     assert_eq!(
         report.done,
         [1, 2],

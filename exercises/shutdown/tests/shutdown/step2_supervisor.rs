@@ -105,7 +105,11 @@ async fn no_task_outlives_shutdown() {
         });
     }
     sleep(ms(10)).await;
-    assert_eq!(alive_tasks(), 3, "three tasks are running before the shutdown");
+    assert_eq!(
+        alive_tasks(),
+        3,
+        "three tasks are running before the shutdown"
+    );
     let report = supervisor.shutdown(ms(100)).await;
     assert_eq!(report.aborted, ["c"], "c ignored its token");
     assert_eq!(
@@ -200,7 +204,11 @@ async fn a_zero_grace_period_aborts_at_once() {
     });
     sleep(ms(10)).await;
     let report = supervisor.shutdown(Duration::ZERO).await;
-    assert_eq!(report.aborted, ["busy"], "no grace: whatever runs is aborted");
+    assert_eq!(
+        report.aborted,
+        ["busy"],
+        "no grace: whatever runs is aborted"
+    );
     assert_eq!(report.elapsed, Duration::ZERO, "and at once");
     assert_eq!(alive_tasks(), 0, "the aborted task is gone on return");
 }

@@ -1,7 +1,6 @@
 //! Step 3: `serve` stops accepting on its shutdown future, refuses what is
 //! queued and drains what is in flight (src/serve.rs).
 
-
 use shutdown::{Request, StopReason, serve};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep};
@@ -51,7 +50,11 @@ async fn in_flight_requests_are_drained_before_serve_returns() {
     let (_sender, requests) = incoming(&[request(1, 30), request(2, 80)]);
     let start = Instant::now();
     let report = serve(requests, plain, sleep(ms(50)), ms(500)).await;
-    assert_eq!(report.accepted, [1, 2], "both requests were accepted at 0 ms");
+    assert_eq!(
+        report.accepted,
+        [1, 2],
+        "both requests were accepted at 0 ms"
+    );
     assert_eq!(
         report.drained.finished,
         [1, 2],
@@ -170,14 +173,16 @@ async fn no_handler_outlives_serve() {
             sleep(request.cost).await;
         }
     };
-    let (report, ()) = tokio::join!(
-        serve(requests, handler, sleep(ms(90)), ms(50)),
-        arrivals
-    );
+    let (report, ()) =
+        tokio::join!(serve(requests, handler, sleep(ms(90)), ms(50)), arrivals);
     assert_eq!(report.accepted, [1, 2, 3, 4, 5]);
     assert_eq!(report.drained.finished, [1, 3, 5]);
     assert_eq!(report.drained.aborted, [2, 4]);
-    assert_eq!(alive_tasks(), 0, "no handler task is alive after serve returns");
+    assert_eq!(
+        alive_tasks(),
+        0,
+        "no handler task is alive after serve returns"
+    );
     assert_eq!(
         pool.open(),
         0,
