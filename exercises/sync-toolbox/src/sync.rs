@@ -14,8 +14,9 @@
 //! (tokio-rs/loom#291), so the report would be a crash instead of a
 //! failing model. The reference count is not what the models check.
 
-pub(crate) use std::sync::Arc;
 #[cfg(loom)]
 pub(crate) use loom::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Condvar, Mutex, MutexGuard};
+
+pub(crate) use std::sync::Arc;
