@@ -181,9 +181,11 @@ fn in_lock(report: &Report) -> isize {
 }
 
 fn write_svg(report: &Report, strategy: Strategy, out: &PathBuf) -> anyhow::Result<()> {
-    let file = File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let file =
+        File::create(out).with_context(|| format!("creating {}", out.display()))?;
     let mut options = Options::default();
-    options.title = format!("{THREADS} threads adding to one {strategy} counter (CPU samples)");
+    options.title =
+        format!("{THREADS} threads adding to one {strategy} counter (CPU samples)");
     // Colours from a hash of each function's name, so the same function
     // has the same colour in every graph instead of a random one.
     options.hash = true;

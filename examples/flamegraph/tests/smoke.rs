@@ -28,7 +28,10 @@ fn the_example_profiles_the_mutex_and_writes_an_svg() {
         "every add was counted: true",
         "flamegraph written: open it in a browser",
     ] {
-        assert!(first.contains(expected), "expected {expected:?} in:\n{first}");
+        assert!(
+            first.contains(expected),
+            "expected {expected:?} in:\n{first}"
+        );
     }
     let svg = std::fs::read_to_string(&out).expect("the SVG was written");
     assert!(
@@ -36,7 +39,10 @@ fn the_example_profiles_the_mutex_and_writes_an_svg() {
         "the output is an SVG document, starting: {:?}",
         &svg[..svg.len().min(80)]
     );
-    assert!(svg.contains("hammer"), "the worker threads' name is in the graph");
+    assert!(
+        svg.contains("hammer"),
+        "the worker threads' name is in the graph"
+    );
     let second = run(&out);
     assert_eq!(first, second, "two runs print the same summary");
     std::fs::remove_file(&out).expect("removing the SVG");

@@ -8,7 +8,9 @@ use crate::strategies::{Counter, Strategy};
 
 /// A counter ended with a different total than the adds it was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("lost updates: {threads} threads added {expected} in all, the counter says {counted}")]
+#[error(
+    "lost updates: {threads} threads added {expected} in all, the counter says {counted}"
+)]
 pub struct LostUpdates {
     /// How many threads added.
     pub threads: usize,
@@ -39,35 +41,12 @@ pub fn contend(
     threads: usize,
     per_thread: u64,
 ) -> Result<Duration, LostUpdates> {
-    // One more party than there are workers: this thread waits too, so it
-    // starts the clock only once every worker is ready to go.
-    let start_line = Barrier::new(threads + 1);
-    let elapsed = std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                start_line.wait();
-                for _ in 0..per_thread {
-                    counter.add(1);
-                }
-            });
-        }
-        start_line.wait();
-        let start = Instant::now();
-        // Leaving the scope joins every thread; the clock reads after that.
-        start
-    })
-    .elapsed();
-    let expected = threads as u64 * per_thread;
-    let counted = counter.total();
-    if counted == expected {
-        Ok(elapsed)
-    } else {
-        Err(LostUpdates {
-            threads,
-            expected,
-            counted,
-        })
-    }
+    // TODO: a Barrier for the workers and this thread; spawn the workers
+    // on a `std::thread::scope`, each waiting at the barrier, then adding 1
+    // `per_thread` times. This thread waits too, then starts the clock; the
+    // clock stops once the scope has joined every worker. Last, compare
+    // `counter.total()` with `threads * per_thread`.
+    todo!("contend: barrier, scoped threads, clock, check the total")
 }
 
 /// One timed run of one strategy.
@@ -91,8 +70,8 @@ impl Measurement {
     /// nanoseconds. A zero elapsed time counts as one nanosecond, so the
     /// rate stays finite.
     pub fn ops_per_sec(&self) -> f64 {
-        let secs = self.elapsed.max(Duration::from_nanos(1)).as_secs_f64();
-        self.ops as f64 / secs
+        // TODO: `ops` over the elapsed seconds, with at least 1 ns elapsed.
+        todo!("Measurement::ops_per_sec")
     }
 }
 
@@ -107,14 +86,9 @@ pub fn measure(
     threads: usize,
     per_thread: u64,
 ) -> Result<Measurement, LostUpdates> {
-    let counter = strategy.counter();
-    let elapsed = contend(counter.as_ref(), threads, per_thread)?;
-    Ok(Measurement {
-        strategy,
-        threads,
-        ops: threads as u64 * per_thread,
-        elapsed,
-    })
+    // TODO: a fresh counter from the strategy, `contend` on it, and the
+    // measurement of that run.
+    todo!("measure")
 }
 
 /// A table of measurements: every strategy at every thread count.
@@ -136,35 +110,31 @@ impl ContentionReport {
     ///
     /// The first [`LostUpdates`], if any counter loses an add.
     pub fn run(thread_counts: &[usize], per_thread: u64) -> Result<Self, LostUpdates> {
-        let mut rows = Vec::with_capacity(Strategy::ALL.len() * thread_counts.len());
-        for strategy in Strategy::ALL {
-            for &threads in thread_counts {
-                rows.push(measure(strategy, threads, per_thread)?);
-            }
-        }
-        Ok(Self { rows })
+        // TODO: for each strategy, for each thread count, `measure`.
+        todo!("ContentionReport::run")
     }
 
     /// A report of measurements made elsewhere (or made up, in a test).
     pub fn from_rows(rows: Vec<Measurement>) -> Self {
-        Self { rows }
+        todo!("ContentionReport::from_rows")
     }
 
     /// The measurements, in the order they were made.
     pub fn rows(&self) -> &[Measurement] {
-        &self.rows
+        todo!("ContentionReport::rows")
     }
 
     /// How many times more adds per second `strategy` managed than
     /// `baseline` with `threads` threads, or `None` if either is missing.
-    pub fn speedup(&self, strategy: Strategy, baseline: Strategy, threads: usize) -> Option<f64> {
-        let rate = |wanted: Strategy| {
-            self.rows
-                .iter()
-                .find(|row| row.strategy == wanted && row.threads == threads)
-                .map(Measurement::ops_per_sec)
-        };
-        Some(rate(strategy)? / rate(baseline)?)
+    pub fn speedup(
+        &self,
+        strategy: Strategy,
+        baseline: Strategy,
+        threads: usize,
+    ) -> Option<f64> {
+        // TODO: find each strategy's row at `threads` and divide their
+        // `ops_per_sec`; `?` on the two lookups gives the `None`.
+        todo!("ContentionReport::speedup")
     }
 }
 
@@ -177,16 +147,9 @@ impl ContentionReport {
 /// ```
 impl fmt::Display for ContentionReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{:<8}  {:>7}  {:>6}", "strategy", "threads", "Mops/s")?;
-        for row in &self.rows {
-            writeln!(
-                f,
-                "{:<8}  {:>7}  {:>6.1}",
-                row.strategy,
-                row.threads,
-                row.ops_per_sec() / 1e6
-            )?;
-        }
-        Ok(())
+        // TODO: the header `{:<8}  {:>7}  {:>6}` (strategy, threads,
+        // Mops/s), then one line per row: name, threads, and
+        // `ops_per_sec() / 1e6` to one decimal (`{:>6.1}`).
+        todo!("Display for ContentionReport")
     }
 }

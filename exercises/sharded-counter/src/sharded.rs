@@ -10,17 +10,12 @@ pub const CACHE_LINE: usize = 64;
 
 /// A value alone on its cache line.
 ///
-/// `#[repr(align(64))]` makes the type's alignment 64, and since a type's
-/// size is always a multiple of its alignment, its size is at least 64 too:
-/// in a slice of `Padded<AtomicU64>`, each atomic starts a new line, so two
-/// threads writing neighbouring shards never write the same line.
-///
-/// The rejected alternative, `Box<[AtomicU64]>`, packs eight counters into
-/// one line. Each thread then writes "its own" counter, and the cores still
-/// pass the line back and forth on every write, exactly as if they shared
-/// one counter: that is false sharing. The benchmark measures it.
+/// In a slice of `Padded<AtomicU64>`, each atomic must start a new line, so
+/// that two threads writing neighbouring shards never write the same line.
+// TODO: as written, a `Padded<AtomicU64>` is 8 bytes and eight of them
+// share a line. Add the attribute that raises the type's alignment to 64
+// (a type's size is always a multiple of its alignment, so its size follows).
 #[derive(Debug, Default)]
-#[repr(align(64))]
 pub struct Padded<T>(T);
 
 impl<T> Padded<T> {
@@ -53,25 +48,16 @@ pub enum ShardsError {
 /// the first time.
 static NEXT_TICKET: AtomicUsize = AtomicUsize::new(0);
 
-thread_local! {
-    /// This thread's ticket, drawn once, on first use.
-    static TICKET: usize = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
-}
-
 /// This thread's ticket: a number drawn from a global counter the first
 /// time the thread asks, then the same number for the thread's whole life.
 ///
 /// Threads that start one after another get consecutive tickets, so they
-/// land on different shards, round-robin. Relaxed is enough: the tickets
-/// only need to be distinct, and `fetch_add` guarantees that whatever the
-/// ordering.
-///
-/// The rejected alternatives: hashing `std::thread::current().id()` gives
-/// no guarantee that two threads differ modulo the shard count; a random
-/// shard per call costs a random draw per increment and makes one thread
-/// hop between lines, dragging each one to its core in turn.
+/// land on different shards, round-robin.
 pub fn thread_ticket() -> usize {
-    TICKET.with(|ticket| *ticket)
+    // TODO: a `thread_local!` static whose initialiser draws the next
+    // ticket from NEXT_TICKET (one `fetch_add`; which ordering is enough
+    // when the tickets only need to be distinct?), read with `.with(...)`.
+    todo!("thread_ticket: draw once per thread, then keep it")
 }
 
 /// A counter for many writers and rare readers: one atomic per shard, each
@@ -89,42 +75,33 @@ impl ShardedCounter {
     /// A counter with `shards` shards, all at zero.
     ///
     /// A power of two, so that picking a shard is `ticket & (shards - 1)`,
-    /// a single AND, rather than `ticket % shards`, a division that costs
-    /// tens of cycles on every increment.
+    /// a single AND, rather than `ticket % shards`, a division.
     ///
     /// # Errors
     ///
     /// [`ShardsError::Zero`] for 0, [`ShardsError::NotPowerOfTwo`] for 3, 6...
     pub fn new(shards: usize) -> Result<Self, ShardsError> {
-        if shards == 0 {
-            return Err(ShardsError::Zero);
-        }
-        if !shards.is_power_of_two() {
-            return Err(ShardsError::NotPowerOfTwo(shards));
-        }
-        let shards = (0..shards)
-            .map(|_| Padded::new(AtomicU64::new(0)))
-            .collect();
-        Ok(Self { shards })
+        // TODO: refuse 0 and non-powers of two (`usize::is_power_of_two`),
+        // then collect `shards` padded zeroes into the boxed slice.
+        todo!("ShardedCounter::new: validate, then build the shards")
     }
 
     /// How many shards the counter has.
     pub fn shards(&self) -> usize {
-        self.shards.len()
+        todo!("ShardedCounter::shards")
     }
 
     /// The shard this thread writes to: its ticket, masked.
     fn mine(&self) -> &AtomicU64 {
-        &self.shards[thread_ticket() & (self.shards.len() - 1)]
+        // TODO: index the shards with the ticket masked by `len - 1`.
+        todo!("ShardedCounter::mine: pick this thread's shard")
     }
 
     /// Adds `n` to this thread's shard.
     pub fn add(&self, n: u64) {
-        // Relaxed: the count is the only thing published, no other memory
-        // is read on the strength of it, and `fetch_add` never loses an
-        // increment whatever the ordering. A stronger ordering would buy
-        // nothing here (on x86 it compiles to the same `lock xadd`).
-        self.mine().fetch_add(n, Ordering::Relaxed);
+        // TODO: one `fetch_add` on this thread's shard. Does anything else
+        // need to become visible along with the count?
+        todo!("ShardedCounter::add")
     }
 
     /// Adds one to this thread's shard.
@@ -146,17 +123,13 @@ impl ShardedCounter {
     /// `fetch_add` wraps on overflow, so the sum wraps too: it is the total
     /// modulo 2^64, the same as a single `AtomicU64` would hold.
     pub fn sum(&self) -> u64 {
-        self.shards
-            .iter()
-            .map(|shard| shard.load(Ordering::Relaxed))
-            .fold(0, u64::wrapping_add)
+        // TODO: load every shard and add them up with `u64::wrapping_add`
+        // (a plain `+` or `.sum()` panics on overflow in a debug build).
+        todo!("ShardedCounter::sum")
     }
 
     /// Each shard's value, in shard order (as racy as [`ShardedCounter::sum`]).
     pub fn shard_values(&self) -> Vec<u64> {
-        self.shards
-            .iter()
-            .map(|shard| shard.load(Ordering::Relaxed))
-            .collect()
+        todo!("ShardedCounter::shard_values: load each shard")
     }
 }

@@ -48,13 +48,19 @@ impl Counter for Unpadded {
     }
 
     fn total(&self) -> u64 {
-        self.0.iter().map(|shard| shard.load(Ordering::Relaxed)).sum()
+        self.0
+            .iter()
+            .map(|shard| shard.load(Ordering::Relaxed))
+            .sum()
     }
 }
 
+/// Builds a fresh counter, at zero.
+type Make = fn() -> Box<dyn Counter>;
+
 /// The four counters, by name.
-fn candidates() -> Vec<(&'static str, fn() -> Box<dyn Counter>)> {
-    vec![
+fn candidates() -> [(&'static str, Make); 4] {
+    [
         ("mutex", || Strategy::Mutex.counter()),
         ("atomic", || Strategy::Atomic.counter()),
         ("sharded", || Strategy::Sharded.counter()),
@@ -70,19 +76,24 @@ fn counters(c: &mut Criterion) {
     for threads in [1usize, 2, 4, 8] {
         group.throughput(Throughput::Elements(threads as u64 * PER_THREAD));
         for (name, make) in candidates() {
-            group.bench_with_input(BenchmarkId::new(name, threads), &threads, |b, &threads| {
-                b.iter_custom(|iters| {
-                    (0..iters)
-                        .map(|_| {
-                            let counter = make();
-                            let elapsed = contend(counter.as_ref(), threads, PER_THREAD)
-                                .expect("no counter here loses updates");
-                            black_box(counter);
-                            elapsed
-                        })
-                        .sum::<Duration>()
-                });
-            });
+            group.bench_with_input(
+                BenchmarkId::new(name, threads),
+                &threads,
+                |b, &threads| {
+                    b.iter_custom(|iters| {
+                        (0..iters)
+                            .map(|_| {
+                                let counter = make();
+                                let elapsed =
+                                    contend(counter.as_ref(), threads, PER_THREAD)
+                                        .expect("no counter here loses updates");
+                                black_box(counter);
+                                elapsed
+                            })
+                            .sum::<Duration>()
+                    });
+                },
+            );
         }
     }
     group.finish();

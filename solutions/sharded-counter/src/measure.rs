@@ -8,7 +8,9 @@ use crate::strategies::{Counter, Strategy};
 
 /// A counter ended with a different total than the adds it was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("lost updates: {threads} threads added {expected} in all, the counter says {counted}")]
+#[error(
+    "lost updates: {threads} threads added {expected} in all, the counter says {counted}"
+)]
 pub struct LostUpdates {
     /// How many threads added.
     pub threads: usize,
@@ -157,7 +159,12 @@ impl ContentionReport {
 
     /// How many times more adds per second `strategy` managed than
     /// `baseline` with `threads` threads, or `None` if either is missing.
-    pub fn speedup(&self, strategy: Strategy, baseline: Strategy, threads: usize) -> Option<f64> {
+    pub fn speedup(
+        &self,
+        strategy: Strategy,
+        baseline: Strategy,
+        threads: usize,
+    ) -> Option<f64> {
         let rate = |wanted: Strategy| {
             self.rows
                 .iter()
