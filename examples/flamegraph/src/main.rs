@@ -95,7 +95,7 @@ fn profile(strategy: Strategy, run_for: Duration, out: &PathBuf) -> anyhow::Resu
     let added = hammer(counter.as_ref(), run_for);
     let report = guard
         .report()
-        .frames_post_processor(drop_profiler_frames)
+        .frames_post_processor(tidy)
         .build()
         .context("building the profile")?;
     drop(guard);
@@ -153,15 +153,28 @@ fn add_until_stopped(counter: &dyn Counter, stop: &AtomicBool) -> u64 {
     added
 }
 
-/// Removes the profiler's own frames (the signal handler walking the
-/// stack), which otherwise sit on top of every sample in a debug build.
-fn drop_profiler_frames(frames: &mut Frames) {
+/// Tidies one sampled stack before it is counted: drops the profiler's own
+/// frames (the signal handler walking the stack, which sits on top of
+/// every sample in a debug build), and everything below
+/// `add_until_stopped` (a dozen frames of std's thread start-up, the same
+/// under every sample, that would fill the bottom of the graph).
+fn tidy(frames: &mut Frames) {
     frames.frames.retain(|frame| {
         !frame.iter().any(|symbol| {
             let name = symbol.name();
             name.starts_with("backtrace::") || name.contains("pprof::")
         })
     });
+    // frames[0] is the innermost call; within a frame, inlined functions
+    // come innermost first too.
+    let is_loop = |symbol: &pprof::Symbol| symbol.name().contains("add_until_stopped");
+    if let Some(i) = frames.frames.iter().position(|f| f.iter().any(is_loop)) {
+        frames.frames.truncate(i + 1);
+        let outermost = &mut frames.frames[i];
+        if let Some(j) = outermost.iter().position(is_loop) {
+            outermost.truncate(j + 1);
+        }
+    }
 }
 
 /// Samples whose stack passes through a lock or unlock function.
