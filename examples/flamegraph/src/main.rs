@@ -81,14 +81,16 @@ fn profile(strategy: Strategy, run_for: Duration, out: &PathBuf) -> anyhow::Resu
         run_for.as_millis()
     );
     println!("sampling CPU time at {FREQUENCY} Hz (SIGPROF)");
-    // The blocklist keeps the profiler from unwinding a thread stopped
-    // inside libgcc's own unwinder or the vDSO, which pprof's README warns
-    // can deadlock or crash. libc stays in: with it blocklisted, every
-    // sample taken inside a futex system call would be thrown away, and
-    // those are part of what a contended lock costs.
+    // The blocklist, as pprof's README recommends: a sample whose
+    // interrupted instruction lies in one of these libraries is dropped
+    // rather than unwound. libgcc's unwinder is not safe to call from a
+    // signal handler that interrupted libgcc or the dynamic loader (it can
+    // deadlock), and the vDSO's unwind tables are wrong on some systems.
+    // The price: time inside libc, such as the futex system call of a lock
+    // that sleeps, is not in the graph.
     let guard = ProfilerGuardBuilder::default()
         .frequency(FREQUENCY)
-        .blocklist(&["libgcc", "vdso"])
+        .blocklist(&["libc", "libgcc", "pthread", "vdso"])
         .build()
         .context("starting the profiler")?;
     let counter = strategy.counter();

@@ -4,8 +4,9 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// The cache line size this crate pads to: 64 bytes on x86-64 and on most
-/// ARM cores. (Apple's M-series cores use 128-byte lines; crossbeam's
-/// `CachePadded` pads to 128 there. 64 keeps the lesson's numbers simple.)
+/// ARM cores. crossbeam's `CachePadded` pads to 128 on x86-64 and aarch64,
+/// because recent Intel cores prefetch lines in pairs and Apple's M-series
+/// cores have 128-byte lines; 64 keeps the lesson's arithmetic simple.
 pub const CACHE_LINE: usize = 64;
 
 /// A value alone on its cache line.
