@@ -21,14 +21,17 @@ pub struct LostUpdates {
 }
 
 /// Runs `threads` threads that each add 1 to `counter` `per_thread` times,
-/// and returns how long the adding took.
+/// and returns how long the adding took: from the first add of the first
+/// thread to start to the last add of the last thread to finish.
 ///
-/// The threads wait at a barrier until all of them exist, and the clock
-/// starts when the barrier opens. Without it the first thread could finish
-/// ten thousand adds before the operating system had started the second
-/// (starting a thread costs tens of microseconds): the run would measure
-/// thread creation and no contention at all. The clock stops when the last
-/// thread has been joined.
+/// Two traps make the obvious clock, around the spawns and the joins, wrong.
+/// Starting a thread costs tens of microseconds, so the first thread could
+/// finish its adds before the last one exists: the threads wait at a
+/// barrier until all of them are there. And a thread woken from a barrier
+/// starts running some microseconds later, so a clock started by the
+/// thread that opens the barrier would time that wake-up too: each worker
+/// reads the clock itself, just before its first add and just after its
+/// last, and the run is the span from the earliest start to the latest end.
 ///
 /// The counter must start at zero.
 ///
@@ -36,17 +39,21 @@ pub struct LostUpdates {
 ///
 /// [`LostUpdates`] if the total after the join is not
 /// `threads * per_thread`: a fast counter that loses updates is not fast.
+///
+/// # Panics
+///
+/// If a worker panics (a counter's `add` did), once every worker is done.
 pub fn contend(
     counter: &dyn Counter,
     threads: usize,
     per_thread: u64,
 ) -> Result<Duration, LostUpdates> {
-    // TODO: a Barrier for the workers and this thread; spawn the workers
-    // on a `std::thread::scope`, each waiting at the barrier, then adding 1
-    // `per_thread` times. This thread waits too, then starts the clock; the
-    // clock stops once the scope has joined every worker. Last, compare
-    // `counter.total()` with `threads * per_thread`.
-    todo!("contend: barrier, scoped threads, clock, check the total")
+    // TODO: a Barrier for the workers; spawn them on a `std::thread::scope`.
+    // Each waits at the barrier, reads `Instant::now()`, adds 1 `per_thread`
+    // times, reads the clock again and returns both instants. Join them
+    // all, take the earliest start and the latest end (zero threads: zero
+    // time). Last, compare `counter.total()` with `threads * per_thread`.
+    todo!("contend: barrier, per-thread clocks, check the total")
 }
 
 /// One timed run of one strategy.

@@ -21,14 +21,17 @@ pub struct LostUpdates {
 }
 
 /// Runs `threads` threads that each add 1 to `counter` `per_thread` times,
-/// and returns how long the adding took.
+/// and returns how long the adding took: from the first add of the first
+/// thread to start to the last add of the last thread to finish.
 ///
-/// The threads wait at a barrier until all of them exist, and the clock
-/// starts when the barrier opens. Without it the first thread could finish
-/// ten thousand adds before the operating system had started the second
-/// (starting a thread costs tens of microseconds): the run would measure
-/// thread creation and no contention at all. The clock stops when the last
-/// thread has been joined.
+/// Two traps make the obvious clock, around the spawns and the joins, wrong.
+/// Starting a thread costs tens of microseconds, so the first thread could
+/// finish its adds before the last one exists: the threads wait at a
+/// barrier until all of them are there. And a thread woken from a barrier
+/// starts running some microseconds later, so a clock started by the
+/// thread that opens the barrier would time that wake-up too: each worker
+/// reads the clock itself, just before its first add and just after its
+/// last, and the run is the span from the earliest start to the latest end.
 ///
 /// The counter must start at zero.
 ///
@@ -36,29 +39,46 @@ pub struct LostUpdates {
 ///
 /// [`LostUpdates`] if the total after the join is not
 /// `threads * per_thread`: a fast counter that loses updates is not fast.
+///
+/// # Panics
+///
+/// If a worker panics (a counter's `add` did), once every worker is done.
 pub fn contend(
     counter: &dyn Counter,
     threads: usize,
     per_thread: u64,
 ) -> Result<Duration, LostUpdates> {
-    // One more party than there are workers: this thread waits too, so it
-    // starts the clock only once every worker is ready to go.
-    let start_line = Barrier::new(threads + 1);
-    let elapsed = std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                start_line.wait();
-                for _ in 0..per_thread {
-                    counter.add(1);
-                }
-            });
-        }
-        start_line.wait();
-        let start = Instant::now();
-        // Leaving the scope joins every thread; the clock reads after that.
-        start
-    })
-    .elapsed();
+    let start_line = Barrier::new(threads);
+    let spans: Vec<(Instant, Instant)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    start_line.wait();
+                    let start = Instant::now();
+                    for _ in 0..per_thread {
+                        counter.add(1);
+                    }
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    // `Instant`s from different threads compare fine: it is one monotonic
+    // clock for the whole machine.
+    let first = spans.iter().map(|(start, _)| *start).min();
+    let last = spans.iter().map(|(_, end)| *end).max();
+    let elapsed = match (first, last) {
+        (Some(first), Some(last)) => last - first,
+        _ => Duration::ZERO,
+    };
     let expected = threads as u64 * per_thread;
     let counted = counter.total();
     if counted == expected {
