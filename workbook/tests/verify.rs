@@ -26,6 +26,7 @@ fn every_invariant_of_the_workbook_holds() {
         Options {
             strict,
             cargo: true,
+            only: None,
         },
         &mut log,
     )
