@@ -400,9 +400,10 @@ fn throughput(c: &mut Criterion) {
     // levels and never starves the workers.
     let web = Web::generate(10_000, 16, 8, 82);
     let pages = web.reachable(&Web::seed(), u32::MAX).len();
-    // One thread runs the coordinator and every fetch task: a fetch only
-    // waits, and a second worker would only add cross-thread wake-ups (a
-    // two-worker runtime measured slower). The time driver stays on: the
+    // One thread runs the coordinator and every fetch task, so that all of
+    // the crawler's work shows in one thread's figures. A two-worker runtime
+    // measured mixed on two shared cores: better with a constant latency at
+    // C = 128, worse with a spread one. The time driver stays on: the
     // coordinator's rate-limit branch builds a `sleep_until` (never polled
     // here, as no rate limit is set).
     let runtime = tokio::runtime::Builder::new_current_thread()
