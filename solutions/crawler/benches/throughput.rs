@@ -147,8 +147,8 @@ impl PreciseTimer {
     fn at(&self, deadline: Instant) -> impl Future<Output = Instant> + Send + 'static {
         let (done, fired) = oneshot::channel();
         let mut state = self.shared.lock();
-        // Deadlines are `now + 1 ms`, so a new one is nearly always later
-        // than one the thread already sleeps towards: no wake-up (no
+        // Deadlines are about 1 ms away, so a new one is nearly always later
+        // than the one the thread already sleeps towards: no wake-up (no
         // syscall) is needed then, only when it becomes the earliest.
         let earliest = state
             .due
