@@ -120,6 +120,13 @@ pub async fn crawl<F: Fetcher>(
         Limiter::new(config.global_rate, config.per_host_rate, Instant::now());
     let mut pool = Pool::new(fetcher, config.concurrency);
     let mut visits = Vec::new();
+    // Made once, not once per trip round the loop: a fresh
+    // `cancel.cancelled()` in every `select!` registers with the token (a
+    // lock) when polled and unregisters (the lock again) when dropped, for
+    // every page. Pinned here, it registers once. Polling it again after it
+    // fired is never needed: the top of the loop returns first.
+    let cancelled = cancel.cancelled();
+    tokio::pin!(cancelled);
 
     loop {
         if cancel.is_cancelled() {
@@ -169,16 +176,29 @@ pub async fn crawl<F: Fetcher>(
             // `biased`: look at the token first, so a cancel is never
             // starved by a stream of finished fetches.
             biased;
-            () = cancel.cancelled() => {
+            () = &mut cancelled => {
                 // Handled at the top of the loop.
             }
-            Some(Done { job, result }) = pool.next_done() => {
-                let links = result.as_ref().map_or(&[][..], |page| &page.links[..]);
-                let (url, depth) = (job.url().clone(), job.depth());
-                frontier.complete(job, links);
-                visits.push(Visit { url, depth, result });
+            Some(done) = pool.next_done() => {
+                // Fetches that start together finish together: take every
+                // one that has already finished before refilling, so a
+                // burst costs one trip round the loop, not one per page.
+                // (The refill then starts the burst's successors in one go.)
+                let mut done = Some(done);
+                while let Some(Done { job, result }) = done {
+                    let links = result.as_ref().map_or(&[][..], |page| &page.links[..]);
+                    let (url, depth) = (job.url().clone(), job.depth());
+                    frontier.complete(job, links);
+                    visits.push(Visit { url, depth, result });
+                    done = pool.try_next_done();
+                }
             }
-            () = sleep_until(next_token.unwrap_or(now)), if next_token.is_some() => {
+            // An async block, so that no `Sleep` (a timer entry) is built on
+            // the trips where the branch is disabled, which are all of them
+            // when no rate limit is set: `select!` evaluates a disabled
+            // branch's expression, it only does not poll it.
+            () = async { sleep_until(next_token.unwrap_or(now)).await },
+                if next_token.is_some() => {
                 // A token is due: go round and start the waiting page.
             }
         }

@@ -116,7 +116,12 @@ impl Frontier {
         // while work remains: `Add` before `Done`.
         if let Some(depth) = job.depth.checked_add(1) {
             for link in links {
-                self.offer(link.clone(), depth);
+                // Most links on a page are already known (on the benchmark's
+                // web, fifteen in sixteen): look first and clone only a new
+                // one, rather than allocate a copy only to drop it.
+                if depth <= self.max_depth && !self.seen.contains(link) {
+                    self.offer(link.clone(), depth);
+                }
             }
         }
         self.outstanding -= 1;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
 
-use tokio::task::{Id, JoinSet};
+use tokio::task::{Id, JoinError, JoinSet};
 
 use crate::{FetchError, Fetcher, Job, Page};
 
@@ -88,7 +88,21 @@ impl<F: Fetcher> Pool<F> {
     /// because `JoinSet::join_next` is.
     pub async fn next_done(&mut self) -> Option<Done> {
         let joined = self.tasks.join_next_with_id().await?;
-        Some(match joined {
+        Some(self.collect(joined))
+    }
+
+    /// A fetch that has already finished, without waiting: `None` when none
+    /// has. The coordinator calls it after [`Pool::next_done`] to take a
+    /// whole burst of completions in one wake-up, rather than paying a trip
+    /// round its loop (a `select!`, a refill) for each.
+    pub(crate) fn try_next_done(&mut self) -> Option<Done> {
+        let joined = self.tasks.try_join_next_with_id()?;
+        Some(self.collect(joined))
+    }
+
+    /// Turns a joined task back into its job and result.
+    fn collect(&mut self, joined: Result<(Id, Done), JoinError>) -> Done {
+        match joined {
             Ok((id, done)) => {
                 self.jobs.remove(&id);
                 done
@@ -110,7 +124,7 @@ impl<F: Fetcher> Pool<F> {
                     result: Err(FetchError::Panicked(message)),
                 }
             }
-        })
+        }
     }
 
     /// Aborts every fetch in flight and waits until each task has really
