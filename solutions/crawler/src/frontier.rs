@@ -44,7 +44,7 @@ impl Job {
 pub struct Frontier {
     /// Every address ever accepted, queued, fetching or done. A page enters
     /// it once, so it is fetched once.
-    seen: HashSet<Url>,
+    seen: HashSet<Seen>,
     /// Accepted and not yet handed out, in the order found (breadth first).
     queue: VecDeque<Job>,
     max_depth: u32,
@@ -76,7 +76,7 @@ impl Frontier {
         // no window between the check and the mark (the classic
         // check-then-act race cannot happen with one owner anyway, but one
         // hash lookup is also cheaper than `contains` then `insert`).
-        if depth > self.max_depth || !self.seen.insert(url.clone()) {
+        if depth > self.max_depth || !self.seen.insert(Seen::new(&url)) {
             return false;
         }
         self.queue.push_back(Job::new(url, depth));
@@ -119,7 +119,7 @@ impl Frontier {
                 // Most links on a page are already known (on the benchmark's
                 // web, fifteen in sixteen): look first and clone only a new
                 // one, rather than allocate a copy only to drop it.
-                if depth <= self.max_depth && !self.seen.contains(link) {
+                if depth <= self.max_depth && !self.seen.contains(&Seen::new(link)) {
                     self.offer(link.clone(), depth);
                 }
             }
@@ -148,5 +148,29 @@ impl Frontier {
     /// Distinct pages accepted so far.
     pub fn seen(&self) -> usize {
         self.seen.len()
+    }
+}
+
+/// How the seen set holds an address: short ones (nearly all) inline, so
+/// that checking a link against the set reads the table's own memory
+/// rather than following a pointer to a `String` elsewhere on the heap.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seen {
+    Inline(u8, [u8; INLINE]),
+    Heap(Box<str>),
+}
+
+const INLINE: usize = 46;
+
+impl Seen {
+    fn new(url: &Url) -> Self {
+        let text = url.as_str().as_bytes();
+        if text.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..text.len()].copy_from_slice(text);
+            Self::Inline(text.len() as u8, bytes)
+        } else {
+            Self::Heap(url.as_str().into())
+        }
     }
 }
