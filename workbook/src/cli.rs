@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 use chrono::NaiveDate;
 
-use crate::catalog::{Catalog, Check, Exercise};
+use crate::catalog::{Catalog, Exercise};
 use crate::preprocess::{Solutions, WorkbookPreprocessor};
 use crate::progress::Progress;
 use crate::review::{self, Format};
@@ -97,8 +97,8 @@ enum Command {
         /// Run only one extra check for every exercise that declares it:
         /// `loom` (the models, and their failure on the broken variants) or
         /// `tsan` (ThreadSanitizer; needs nightly with rust-src).
-        #[arg(long, value_parser = ["loom", "tsan"])]
-        only: Option<String>,
+        #[arg(long, value_enum)]
+        only: Option<verify::ExtraCheck>,
     },
     /// Regenerate exercises/stubs.lock and README's lesson list
     /// (maintainers, after changing a stub or adding an exercise).
@@ -231,10 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = verify::Options {
                 strict,
                 cargo: !fast,
-                only: only.as_deref().map(|check| match check {
-                    "loom" => Check::Loom,
-                    _ => Check::Tsan,
-                }),
+                only,
             };
             let report = verify::run(&workspace, options, &mut std::io::stdout())?;
             for note in &report.notes {

@@ -46,10 +46,51 @@ pub struct Options {
     /// Run the checks that need cargo (tests of stubs, solutions and
     /// examples; clippy; rustfmt). Off, only the fast checks run.
     pub cargo: bool,
-    /// Run only this extra check (loom or ThreadSanitizer) for every
-    /// exercise that declares it, and nothing else: CI runs each as a job
-    /// of its own.
-    pub only: Option<Check>,
+    /// Run only this extra check for every exercise that declares it, and
+    /// nothing else: CI runs each as a job of its own.
+    pub only: Option<ExtraCheck>,
+}
+
+/// The checks verify runs beyond the tests, one step each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExtraCheck {
+    /// The loom models, and their failure on the broken variants.
+    Loom,
+    /// The tests under ThreadSanitizer (needs nightly with rust-src).
+    Tsan,
+}
+
+impl ExtraCheck {
+    fn step_name(self) -> &'static str {
+        match self {
+            Self::Loom => "loom models pass, and fail on the broken variants",
+            Self::Tsan => "ThreadSanitizer finds no data race",
+        }
+    }
+
+    /// Runs this check for every exercise that declares it.
+    fn run(
+        self,
+        workspace: &Workspace,
+        catalog: &Catalog,
+        report: &mut Report,
+    ) -> anyhow::Result<()> {
+        let declared = match self {
+            Self::Loom => Check::Loom,
+            Self::Tsan => Check::Tsan,
+        };
+        for exercise in catalog
+            .exercises()
+            .iter()
+            .filter(|e| e.checks.contains(&declared))
+        {
+            match self {
+                Self::Loom => check_loom(workspace, exercise, report)?,
+                Self::Tsan => check_tsan(workspace, exercise, report)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What verification found.
@@ -104,26 +145,8 @@ pub fn run(
 
     if let Some(only) = options.only {
         let before = report.problems.len();
-        for exercise in catalog
-            .exercises()
-            .iter()
-            .filter(|e| e.checks.contains(&only))
-        {
-            match only {
-                Check::Loom => check_loom(workspace, exercise, &mut report)?,
-                Check::Tsan => check_tsan(workspace, exercise, &mut report)?,
-                Check::Redis => report.problems.push(format!(
-                    "verify cannot run the `redis` check of `{}` yet",
-                    exercise.name
-                )),
-            }
-        }
-        let name = match only {
-            Check::Loom => "loom models pass, and fail on the broken variants",
-            Check::Tsan => "ThreadSanitizer finds no data race",
-            Check::Redis => "the Redis-backed tests pass",
-        };
-        step(name, &mut report, before);
+        only.run(workspace, &catalog, &mut report)?;
+        step(only.step_name(), &mut report, before);
         return Ok(report);
     }
 
@@ -214,29 +237,11 @@ pub fn run(
             before,
         );
 
-        let before = report.problems.len();
-        for exercise in catalog
-            .exercises()
-            .iter()
-            .filter(|e| e.checks.contains(&Check::Loom))
-        {
-            check_loom(workspace, exercise, &mut report)?;
+        for extra in [ExtraCheck::Loom, ExtraCheck::Tsan] {
+            let before = report.problems.len();
+            extra.run(workspace, &catalog, &mut report)?;
+            step(extra.step_name(), &mut report, before);
         }
-        step(
-            "loom models pass, and fail on the broken variants",
-            &mut report,
-            before,
-        );
-
-        let before = report.problems.len();
-        for exercise in catalog
-            .exercises()
-            .iter()
-            .filter(|e| e.checks.contains(&Check::Tsan))
-        {
-            check_tsan(workspace, exercise, &mut report)?;
-        }
-        step("ThreadSanitizer finds no data race", &mut report, before);
 
         // A learner's work in progress is theirs to lint and format: only
         // the workbook's own code (and untouched stubs) must be clean.
