@@ -18,7 +18,7 @@ use crate::review::{self, Format};
 use crate::serve::BookServer;
 use crate::srs::{self, ReviewLog};
 use crate::workspace::Workspace;
-use crate::{book, stubs, verify, watch};
+use crate::{book, requirements, stubs, verify, watch};
 
 /// The workbook's runner. With no command: build and serve the book, show
 /// your progress, and re-run an exercise's tests whenever you save it.
@@ -95,8 +95,10 @@ enum Command {
         #[arg(long)]
         fast: bool,
         /// Run only one extra check for every exercise that declares it:
-        /// `loom` (the models, and their failure on the broken variants) or
-        /// `tsan` (ThreadSanitizer; needs nightly with rust-src).
+        /// `loom` (the models, and their failure on the broken variants),
+        /// `tsan` (ThreadSanitizer; needs nightly with rust-src) or `redis`
+        /// (redis-server 6.2+ is found; the Redis lessons' solutions and
+        /// examples pass and leave no server running).
         #[arg(long, value_enum)]
         only: Option<verify::ExtraCheck>,
     },
@@ -172,6 +174,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "Hint for {} ({}: {}):\n\n{}",
                 exercise.name, exercise.day, exercise.title, exercise.hint
             );
+            for need in requirements::check(exercise) {
+                println!("{}", need.line());
+            }
         }
         Some(Command::Run { name }) => {
             catalog.get(&name)?;
@@ -287,14 +292,18 @@ fn next(catalog: &Catalog, progress: &Progress, port: Option<u16>) -> String {
     let url = port
         .map(|p| format!(" (http://127.0.0.1:{p}/{})", page.display()))
         .unwrap_or_default();
-    format!(
+    let mut text = format!(
         "Next: {name} ({day}: {title})\n  read  book/src/{lesson}{url}\n  edit  exercises/{name}/src/\n  run   {command}\n  hint  cargo workbook hint {name}\n",
         name = exercise.name,
         day = exercise.day,
         title = exercise.title,
         lesson = exercise.lesson.display(),
         command = exercise.test_command(),
-    )
+    );
+    for need in requirements::check(exercise) {
+        text.push_str(&format!("  {}\n", need.line()));
+    }
+    text
 }
 
 fn bar(done: usize, total: usize, width: usize) -> String {

@@ -26,6 +26,8 @@
 //!   metrics, generated solution and example pages).
 //! - [`book`]: building the book in-process with `mdbook-driver`, and
 //!   checking the built HTML for broken links.
+//! - [`requirements`]: what an exercise needs beyond cargo (a
+//!   `redis-server`), told to the learner before the tests run.
 //! - [`verify`]: every invariant, for maintainers and CI.
 //! - [`serve`] and [`watch`]: the default command's web server and file watcher.
 //! - [`cli`]: the command line; `main.rs` only calls [`cli::main`].
@@ -40,6 +42,7 @@ pub mod cli;
 pub mod preprocess;
 pub mod progress;
 pub mod quiz;
+pub mod requirements;
 pub mod review;
 pub mod serve;
 pub mod srs;

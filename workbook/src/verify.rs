@@ -58,6 +58,9 @@ pub enum ExtraCheck {
     Loom,
     /// The tests under ThreadSanitizer (needs nightly with rust-src).
     Tsan,
+    /// The Redis lessons: `redis-server` 6.2+ is found, and their
+    /// solutions' and examples' tests pass and leave no server running.
+    Redis,
 }
 
 impl ExtraCheck {
@@ -65,6 +68,7 @@ impl ExtraCheck {
         match self {
             Self::Loom => "loom models pass, and fail on the broken variants",
             Self::Tsan => "ThreadSanitizer finds no data race",
+            Self::Redis => "Redis lessons run against a real redis-server",
         }
     }
 
@@ -78,15 +82,26 @@ impl ExtraCheck {
         let declared = match self {
             Self::Loom => Check::Loom,
             Self::Tsan => Check::Tsan,
+            Self::Redis => Check::Redis,
         };
-        for exercise in catalog
+        let exercises: Vec<&Exercise> = catalog
             .exercises()
             .iter()
             .filter(|e| e.checks.contains(&declared))
-        {
+            .collect();
+        if self == Self::Redis && !exercises.is_empty() && !redis_found(report) {
+            return Ok(());
+        }
+        for exercise in exercises {
             match self {
                 Self::Loom => check_loom(workspace, exercise, report)?,
                 Self::Tsan => check_tsan(workspace, exercise, report)?,
+                Self::Redis => {
+                    for package in [exercise.solution_package(), exercise.example.clone()]
+                    {
+                        test_leaving_no_server(workspace, &package, report)?;
+                    }
+                }
             }
         }
         Ok(())
@@ -152,16 +167,6 @@ pub fn run(
 
     let before = report.problems.len();
     check_solution_crates(workspace, &catalog, &mut report)?;
-    for exercise in catalog.exercises() {
-        for check in exercise.checks.iter().filter(|c| **c == Check::Redis) {
-            // Better a loud gap than a check the lesson promises and nobody runs.
-            report.problems.push(format!(
-                "exercise `{}` declares the `{check:?}` check, which verify does not run yet: \
-                 teach verify to run it before an exercise relies on it",
-                exercise.name
-            ));
-        }
-    }
     step(
         "solution crates use the exercises' tests",
         &mut report,
@@ -211,17 +216,7 @@ pub fn run(
             .collect();
         packages.extend(catalog.examples().iter().cloned());
         for package in packages {
-            let run = cargo::test_package(workspace.root(), &package)?;
-            if run.outcome == Outcome::Passed && run.passed.is_empty() {
-                report.problems.push(format!(
-                    "`cargo test -p {package}` runs no test: an example needs a smoke test of what it prints, a solution its exercise's tests"
-                ));
-            } else if run.outcome != Outcome::Passed {
-                report.problems.push(format!(
-                    "`cargo test -p {package}` fails:\n{}",
-                    run.summary(&package, 5)
-                ));
-            }
+            test_leaving_no_server(workspace, &package, &mut report)?;
         }
         step(
             "solutions and examples pass their tests",
@@ -242,6 +237,18 @@ pub fn run(
             extra.run(workspace, &catalog, &mut report)?;
             step(extra.step_name(), &mut report, before);
         }
+        // The Redis lessons' tests already ran with the solutions (and
+        // `test_leaving_no_server` watched for servers left behind); this
+        // step says whether they ran against a server that has BLMOVE.
+        let before = report.problems.len();
+        if catalog
+            .exercises()
+            .iter()
+            .any(|e| e.checks.contains(&Check::Redis))
+        {
+            redis_found(&mut report);
+        }
+        step(ExtraCheck::Redis.step_name(), &mut report, before);
 
         // A learner's work in progress is theirs to lint and format: only
         // the workbook's own code (and untouched stubs) must be clean.
@@ -271,6 +278,108 @@ pub fn run(
         step("rustfmt", &mut report, before);
     }
     Ok(report)
+}
+
+/// `cargo test -p <package>`: it must pass, run at least one test, and
+/// leave no `redis-server` behind.
+///
+/// A test that starts a server must stop it, also when it fails (the
+/// harness kills it on drop, during unwinding too); a leaked server holds a
+/// port and memory until someone notices. Servers are found by process name
+/// in `/proc`; one that appeared during the run and is still there after a
+/// grace period was left by it. Elsewhere than Linux the leak check is
+/// skipped.
+fn test_leaving_no_server(
+    workspace: &Workspace,
+    package: &str,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let before = redis_servers();
+    let run = cargo::test_package(workspace.root(), package)?;
+    if run.outcome == Outcome::Passed && run.passed.is_empty() {
+        report.problems.push(format!(
+            "`cargo test -p {package}` runs no test: an example needs a smoke test of what it prints, a solution its exercise's tests"
+        ));
+    } else if run.outcome != Outcome::Passed {
+        report.problems.push(format!(
+            "`cargo test -p {package}` fails:\n{}",
+            run.summary(package, 5)
+        ));
+    }
+    let (Some(before), Some(_)) = (before, redis_servers()) else {
+        return Ok(());
+    };
+    let grace = Instant::now() + Duration::from_secs(2);
+    let mut left: Vec<u32>;
+    loop {
+        left = redis_servers()
+            .unwrap_or_default()
+            .difference(&before)
+            .copied()
+            .collect();
+        if left.is_empty() || Instant::now() > grace {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !left.is_empty() {
+        report.problems.push(format!(
+            "`cargo test -p {package}` left redis-server running (pid {}): a test must \
+             stop the servers it starts (keep redis_harness's handle alive until the \
+             test ends, and never leak it into a static)",
+            left.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// The pids of running `redis-server` processes, or `None` where `/proc`
+/// cannot tell.
+fn redis_servers() -> Option<BTreeSet<u32>> {
+    let entries = fs::read_dir("/proc").ok()?;
+    Some(
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+                let comm = fs::read_to_string(entry.path().join("comm")).ok()?;
+                (comm.trim() == "redis-server").then_some(pid)
+            })
+            .collect(),
+    )
+}
+
+/// Whether a `redis-server` with BLMOVE (6.2+) is on the `PATH`; a problem
+/// with how to install it if not.
+fn redis_found(report: &mut Report) -> bool {
+    match redis_harness::locate() {
+        Ok(found) if found.has_blmove() => {
+            report.notes.push(format!(
+                "redis: the Redis lessons' tests ran against {} (Redis {})",
+                found.path.display(),
+                found.version
+            ));
+            true
+        }
+        Ok(found) => {
+            report.problems.push(format!(
+                "the Redis lessons need redis-server 6.2+ (BLMOVE), but {} is Redis {}",
+                found.path.display(),
+                found.version
+            ));
+            false
+        }
+        Err(error) => {
+            report.problems.push(format!(
+                "the Redis lessons' tests need redis-server: {}",
+                redis_harness::report(&error)
+            ));
+            false
+        }
+    }
 }
 
 fn check_solution_crates(
