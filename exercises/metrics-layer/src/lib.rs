@@ -1,4 +1,4 @@
-//! # Day 140: a metrics layer (reference solution)
+//! # Day 140: a metrics layer (exercise)
 //!
 //! A service should report its RED metrics (Rate, Errors, Duration) for
 //! every method, and no handler should have to write a line of code for it.
@@ -19,8 +19,16 @@
 //! # Layout
 //!
 //! One module per step, in the order the lesson takes them; `lib.rs` only
-//! re-exports, so every item is used as `metrics_layer::Item`. The tests
-//! are the exercise's own (`exercises/metrics-layer/tests/`).
+//! re-exports, so every item is used as `metrics_layer::Item`. The tests are
+//! in `tests/metrics_layer/`, one file per step.
+//!
+//! Every `todo!()` is yours to replace; the `// TODO` above it says what to
+//! do. `cargo test -p metrics-layer` tells you which step is next, and
+//! `cargo workbook hint metrics-layer` gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 mod guard;
 mod labels;

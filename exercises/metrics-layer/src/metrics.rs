@@ -75,27 +75,11 @@ impl LatencyBuckets {
     /// [`BucketError::Empty`], [`BucketError::NotPositive`] or
     /// [`BucketError::NotIncreasing`].
     pub fn new(bounds: impl IntoIterator<Item = f64>) -> Result<Self, BucketError> {
-        let bounds: Vec<f64> = bounds.into_iter().collect();
-        if bounds.is_empty() {
-            return Err(BucketError::Empty);
-        }
-        // `!(bound > 0.0)` rather than `bound <= 0.0`: NaN fails every
-        // comparison, so only this form refuses it.
-        if let Some(&bad) = bounds
-            .iter()
-            .find(|bound| !(**bound > 0.0 && bound.is_finite()))
-        {
-            return Err(BucketError::NotPositive(bad));
-        }
-        if let Some(pair) = bounds.windows(2).find(|pair| pair[1] <= pair[0]) {
-            return Err(BucketError::NotIncreasing {
-                previous: pair[0],
-                next: pair[1],
-            });
-        }
-        Ok(Self {
-            bounds: bounds.into(),
-        })
+        // TODO: collect into a Vec, then refuse: no bounds (Empty); a bound
+        // that is not finite or not above zero (NotPositive; NaN fails every
+        // comparison, so test `!(bound > 0.0)`, not `bound <= 0.0`); a pair
+        // that does not strictly increase (NotIncreasing, `windows(2)`).
+        todo!("LatencyBuckets::new: validate the bounds")
     }
 
     /// Buckets for a service whose p99 should stay under `target` and whose
@@ -116,25 +100,21 @@ impl LatencyBuckets {
     /// # Errors
     ///
     /// [`BucketError::BadTarget`] if `target` is zero or not below `timeout`.
-    pub fn around_target(target: Duration, timeout: Duration) -> Result<Self, BucketError> {
-        if target.is_zero() || timeout <= target {
-            return Err(BucketError::BadTarget { target, timeout });
-        }
-        // Integer arithmetic on the `Duration`, converted last: 100 ms * 9 / 10
-        // is exactly 90 ms, so the bound prints as `0.09`; in floats,
-        // 0.1 * 0.9 is 0.09000000000000001, and so would the `le` label be.
-        let bounds = AROUND_TARGET
-            .iter()
-            .map(|&(numerator, denominator)| target * numerator / denominator)
-            .filter(|&bound| bound < timeout)
-            .chain([timeout])
-            .map(|bound| bound.as_secs_f64());
-        Self::new(bounds)
+    pub fn around_target(
+        target: Duration,
+        timeout: Duration,
+    ) -> Result<Self, BucketError> {
+        // TODO: refuse a zero target or a timeout not above it (BadTarget).
+        // Then `target * numerator / denominator` for each AROUND_TARGET
+        // pair, keep those below the timeout, add the timeout, and convert
+        // each with `as_secs_f64()` last (on the Duration, 9/10 of 100 ms is
+        // exactly 0.09; in floats it is 0.09000000000000001). Self::new.
+        todo!("LatencyBuckets::around_target: bounds around the target")
     }
 
     /// The bounds, in seconds, without the implicit `+Inf`.
     pub fn bounds(&self) -> &[f64] {
-        &self.bounds
+        todo!("LatencyBuckets::bounds")
     }
 }
 
@@ -178,53 +158,36 @@ impl RedMetrics {
     /// `requests`, `request_duration` (unit seconds) and
     /// `requests_in_flight`. The registry adds the `_total` and `_seconds`
     /// suffixes itself.
-    pub fn new(registry: &mut Registry, methods: Methods, buckets: LatencyBuckets) -> Self {
-        let requests = Family::<RequestLabels, Counter>::default();
-        let duration = Family::new_with_constructor(WithBuckets(buckets));
-        let in_flight = Gauge::default();
-        // The registry keeps clones: prometheus-client's metrics are handles
-        // on shared atomics, so what we record here is what it encodes.
-        registry.register("requests", "Requests handled, by method and code", requests.clone());
-        registry.register_with_unit(
-            "request_duration",
-            "Time from the call to its response, by method and code",
-            Unit::Seconds,
-            duration.clone(),
-        );
-        registry.register(
-            "requests_in_flight",
-            "Requests started and not yet finished",
-            in_flight.clone(),
-        );
-        Self {
-            inner: Arc::new(Inner {
-                methods,
-                requests,
-                duration,
-                in_flight,
-            }),
-        }
+    pub fn new(
+        registry: &mut Registry,
+        methods: Methods,
+        buckets: LatencyBuckets,
+    ) -> Self {
+        // TODO: make the three metrics (`Family::default()` for the counter,
+        // `Family::new_with_constructor(WithBuckets(buckets))` for the
+        // histogram, `Gauge::default()`), register a clone of each
+        // (`registry.register(name, help, metric)`, and `register_with_unit`
+        // with `Unit::Seconds` for the histogram), then keep them in `Inner`.
+        todo!("RedMetrics::new: create and register the three metrics")
     }
 
     /// The `method` label for a request path (see [`Methods::label`]).
     pub fn method(&self, path: &str) -> Arc<str> {
-        self.inner.methods.label(path)
+        todo!("RedMetrics::method: ask the allow-list")
     }
 
     /// Records one finished call: one more request under `labels`, and one
     /// observation of `elapsed` in the duration histogram, in seconds (the
     /// Prometheus base unit).
     pub fn record(&self, labels: &RequestLabels, elapsed: Duration) {
-        self.inner.requests.get_or_create(labels).inc();
-        self.inner
-            .duration
-            .get_or_create(labels)
-            .observe(elapsed.as_secs_f64());
+        // TODO: `get_or_create(labels)` on each family, then `inc()` the
+        // counter and `observe` the duration in seconds (`as_secs_f64`).
+        todo!("RedMetrics::record: count the call and observe its duration")
     }
 
     /// The in-flight gauge: a call's guard adds one when it starts and takes
     /// it back when it ends, however it ends.
     pub fn in_flight(&self) -> &Gauge {
-        &self.inner.in_flight
+        todo!("RedMetrics::in_flight")
     }
 }

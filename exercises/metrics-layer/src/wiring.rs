@@ -19,8 +19,7 @@ use crate::{Red, RedLayer, RedMetrics};
 /// Wraps `inner` in a timeout of `timeout`, and that in the RED layer:
 /// metrics outside, timeout inside.
 pub fn metered<S>(inner: S, metrics: RedMetrics, timeout: Duration) -> Red<Timeout<S>> {
-    ServiceBuilder::new()
-        .layer(RedLayer::new(metrics))
-        .timeout(timeout)
-        .service(inner)
+    // TODO: `ServiceBuilder::new()`, then the layers from the outermost in
+    // (`.layer(RedLayer::new(..))`, `.timeout(..)`), then `.service(inner)`.
+    todo!("metered: the RED layer outside a timeout")
 }

@@ -116,7 +116,10 @@ impl LatencyBuckets {
     /// # Errors
     ///
     /// [`BucketError::BadTarget`] if `target` is zero or not below `timeout`.
-    pub fn around_target(target: Duration, timeout: Duration) -> Result<Self, BucketError> {
+    pub fn around_target(
+        target: Duration,
+        timeout: Duration,
+    ) -> Result<Self, BucketError> {
         if target.is_zero() || timeout <= target {
             return Err(BucketError::BadTarget { target, timeout });
         }
@@ -178,13 +181,21 @@ impl RedMetrics {
     /// `requests`, `request_duration` (unit seconds) and
     /// `requests_in_flight`. The registry adds the `_total` and `_seconds`
     /// suffixes itself.
-    pub fn new(registry: &mut Registry, methods: Methods, buckets: LatencyBuckets) -> Self {
+    pub fn new(
+        registry: &mut Registry,
+        methods: Methods,
+        buckets: LatencyBuckets,
+    ) -> Self {
         let requests = Family::<RequestLabels, Counter>::default();
         let duration = Family::new_with_constructor(WithBuckets(buckets));
         let in_flight = Gauge::default();
         // The registry keeps clones: prometheus-client's metrics are handles
         // on shared atomics, so what we record here is what it encodes.
-        registry.register("requests", "Requests handled, by method and code", requests.clone());
+        registry.register(
+            "requests",
+            "Requests handled, by method and code",
+            requests.clone(),
+        );
         registry.register_with_unit(
             "request_duration",
             "Time from the call to its response, by method and code",

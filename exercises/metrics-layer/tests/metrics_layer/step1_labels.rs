@@ -54,8 +54,16 @@ fn an_out_of_range_or_garbled_grpc_status_is_unknown() {
             "grpc-status: {status:?} is no gRPC status: it should be `unknown`, not a panic"
         );
     }
-    assert_eq!(Code::grpc(17), Code::UNKNOWN, "17 is past the last gRPC code");
-    assert_eq!(Code::grpc(u32::MAX), Code::UNKNOWN, "u32::MAX is no gRPC code");
+    assert_eq!(
+        Code::grpc(17),
+        Code::UNKNOWN,
+        "17 is past the last gRPC code"
+    );
+    assert_eq!(
+        Code::grpc(u32::MAX),
+        Code::UNKNOWN,
+        "u32::MAX is no gRPC code"
+    );
 }
 
 #[test]
@@ -127,8 +135,16 @@ fn a_grpc_content_type_with_an_http_error_is_labelled_by_the_http_status() {
 #[test]
 fn allowed_methods_are_their_own_label_and_others_are_other() {
     let methods = Methods::new([SUBMIT, STATUS]).expect("both are paths");
-    assert_eq!(&*methods.label(SUBMIT), SUBMIT, "an allowed path is its own label");
-    assert_eq!(&*methods.label(STATUS), STATUS, "an allowed path is its own label");
+    assert_eq!(
+        &*methods.label(SUBMIT),
+        SUBMIT,
+        "an allowed path is its own label"
+    );
+    assert_eq!(
+        &*methods.label(STATUS),
+        STATUS,
+        "an allowed path is its own label"
+    );
     for path in ["/jobs.Jobs/Delete", "/wp-login.php", "/", ""] {
         assert_eq!(
             &*methods.label(path),

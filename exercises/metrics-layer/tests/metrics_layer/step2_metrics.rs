@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
-use metrics_layer::{BucketError, Code, LatencyBuckets, Methods, RedMetrics, RequestLabels};
+use metrics_layer::{
+    BucketError, Code, LatencyBuckets, Methods, RedMetrics, RequestLabels,
+};
 use prometheus_client::registry::Registry;
 
 use crate::{
-    STATUS, SUBMIT, bucket, duration_count, duration_sum, job_service_metrics, ms, requests,
-    sample, scrape,
+    STATUS, SUBMIT, bucket, duration_count, duration_sum, job_service_metrics, ms,
+    requests, sample, scrape,
 };
 
 #[test]
@@ -67,7 +69,9 @@ fn bounds_past_the_timeout_are_left_out() {
     let buckets = LatencyBuckets::around_target(ms(100), ms(180)).expect("valid");
     assert_eq!(
         buckets.bounds(),
-        [0.0125, 0.025, 0.05, 0.075, 0.09, 0.1, 0.11, 0.125, 0.15, 0.18],
+        [
+            0.0125, 0.025, 0.05, 0.075, 0.09, 0.1, 0.11, 0.125, 0.15, 0.18
+        ],
         "no call outlives the timeout, so no bound beyond it, and one exactly at it"
     );
 }
@@ -88,7 +92,10 @@ fn the_three_metrics_are_registered_with_their_types() {
     let (registry, metrics) = job_service_metrics();
     // A family with no series yet is left out of the exposition, so record
     // one call before looking for the families' headers.
-    metrics.record(&RequestLabels::new(metrics.method(SUBMIT), Code::OK), ms(10));
+    metrics.record(
+        &RequestLabels::new(metrics.method(SUBMIT), Code::OK),
+        ms(10),
+    );
     let text = scrape(&registry);
     for line in [
         "# TYPE requests counter",
@@ -110,9 +117,21 @@ fn recording_a_call_counts_it_and_observes_its_duration() {
     let labels = RequestLabels::new(metrics.method(SUBMIT), Code::OK);
     metrics.record(&labels, ms(80));
     let text = scrape(&registry);
-    assert_eq!(requests(&text, SUBMIT, "ok"), Some(1.0), "one call recorded:\n{text}");
-    assert_eq!(duration_count(&text, SUBMIT, "ok"), Some(1.0), "one observation");
-    assert_eq!(duration_sum(&text, SUBMIT, "ok"), Some(0.08), "80 ms, in seconds");
+    assert_eq!(
+        requests(&text, SUBMIT, "ok"),
+        Some(1.0),
+        "one call recorded:\n{text}"
+    );
+    assert_eq!(
+        duration_count(&text, SUBMIT, "ok"),
+        Some(1.0),
+        "one observation"
+    );
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "ok"),
+        Some(0.08),
+        "80 ms, in seconds"
+    );
     assert_eq!(
         bucket(&text, SUBMIT, "ok", "0.075"),
         Some(0.0),
@@ -123,7 +142,11 @@ fn recording_a_call_counts_it_and_observes_its_duration() {
         Some(1.0),
         "80 ms is in the 90 ms bucket, and buckets are cumulative"
     );
-    assert_eq!(bucket(&text, SUBMIT, "ok", "+Inf"), Some(1.0), "+Inf counts all");
+    assert_eq!(
+        bucket(&text, SUBMIT, "ok", "+Inf"),
+        Some(1.0),
+        "+Inf counts all"
+    );
 }
 
 #[test]
@@ -139,8 +162,16 @@ fn each_method_and_code_is_its_own_series() {
         metrics.record(&RequestLabels::new(metrics.method(path), code), ms(elapsed));
     }
     let text = scrape(&registry);
-    assert_eq!(requests(&text, SUBMIT, "ok"), Some(2.0), "two ok submits:\n{text}");
-    assert_eq!(requests(&text, SUBMIT, "unavailable"), Some(1.0), "one failed submit");
+    assert_eq!(
+        requests(&text, SUBMIT, "ok"),
+        Some(2.0),
+        "two ok submits:\n{text}"
+    );
+    assert_eq!(
+        requests(&text, SUBMIT, "unavailable"),
+        Some(1.0),
+        "one failed submit"
+    );
     assert_eq!(requests(&text, STATUS, "ok"), Some(1.0), "one status call");
     assert_eq!(
         requests(&text, "other", "unimplemented"),
@@ -156,7 +187,11 @@ fn each_method_and_code_is_its_own_series() {
         Some(1.0),
         "10 ms is under 12.5 ms, 20 ms is not"
     );
-    assert_eq!(bucket(&text, SUBMIT, "ok", "0.025"), Some(2.0), "both under 25 ms");
+    assert_eq!(
+        bucket(&text, SUBMIT, "ok", "0.025"),
+        Some(2.0),
+        "both under 25 ms"
+    );
 }
 
 #[test]

@@ -9,17 +9,31 @@ use std::cell::Cell;
 use metrics_layer::{CallGuard, Code};
 use tokio::time::{advance, sleep, timeout};
 
-use crate::{STATUS, SUBMIT, bucket, duration_sum, job_service_metrics, ms, requests, scrape};
+use crate::{
+    STATUS, SUBMIT, bucket, duration_sum, job_service_metrics, ms, requests, scrape,
+};
 
 #[tokio::test(start_paused = true)]
 async fn a_call_is_in_flight_from_its_start_until_its_guard_is_gone() {
     let (_registry, metrics) = job_service_metrics();
     let first = CallGuard::start(&metrics, SUBMIT);
-    assert_eq!(metrics.in_flight().get(), 1, "starting a call adds one in flight");
+    assert_eq!(
+        metrics.in_flight().get(),
+        1,
+        "starting a call adds one in flight"
+    );
     let second = CallGuard::start(&metrics, STATUS);
-    assert_eq!(metrics.in_flight().get(), 2, "two calls started, none ended");
+    assert_eq!(
+        metrics.in_flight().get(),
+        2,
+        "two calls started, none ended"
+    );
     first.finish(Code::OK);
-    assert_eq!(metrics.in_flight().get(), 1, "finishing a call takes it back");
+    assert_eq!(
+        metrics.in_flight().get(),
+        1,
+        "finishing a call takes it back"
+    );
     drop(second);
     assert_eq!(
         metrics.in_flight().get(),
@@ -95,7 +109,11 @@ async fn a_timed_out_future_records_from_its_guard_but_not_after_its_await() {
         Some(1.0),
         "the guard's Drop ran when the future was dropped:\n{text}"
     );
-    assert_eq!(duration_sum(&text, SUBMIT, "cancelled"), Some(0.3), "cut at 300 ms");
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "cancelled"),
+        Some(0.3),
+        "cut at 300 ms"
+    );
     assert_eq!(metrics.in_flight().get(), 0, "nothing is left in flight");
 }
 
@@ -104,5 +122,9 @@ async fn calls_to_unknown_paths_are_measured_under_other() {
     let (registry, metrics) = job_service_metrics();
     CallGuard::start(&metrics, "/.env").finish(Code::grpc(12));
     let text = scrape(&registry);
-    assert_eq!(requests(&text, "other", "unimplemented"), Some(1.0), "{text}");
+    assert_eq!(
+        requests(&text, "other", "unimplemented"),
+        Some(1.0),
+        "{text}"
+    );
 }

@@ -14,8 +14,8 @@ use tokio::time::{sleep, timeout};
 use tower::{Layer, Service, ServiceExt, service_fn};
 
 use crate::{
-    STATUS, SUBMIT, bucket, duration_count, duration_sum, job_service_metrics, ms, requests,
-    scrape,
+    STATUS, SUBMIT, bucket, duration_count, duration_sum, job_service_metrics, ms,
+    requests, scrape,
 };
 
 fn request(path: &str) -> Request<()> {
@@ -65,8 +65,16 @@ async fn every_call_is_counted_by_method_and_code_with_no_code_in_the_handler() 
         assert!(response.is_ok(), "the handler never fails");
     }
     let text = scrape(&registry);
-    assert_eq!(requests(&text, SUBMIT, "ok"), Some(3.0), "three submits:\n{text}");
-    assert_eq!(requests(&text, STATUS, "not_found"), Some(1.0), "one status call");
+    assert_eq!(
+        requests(&text, SUBMIT, "ok"),
+        Some(3.0),
+        "three submits:\n{text}"
+    );
+    assert_eq!(
+        requests(&text, STATUS, "not_found"),
+        Some(1.0),
+        "one status call"
+    );
     assert_eq!(
         requests(&text, "other", "unimplemented"),
         Some(2.0),
@@ -87,9 +95,21 @@ async fn the_duration_is_the_time_the_inner_service_took() {
         .await
         .expect("the handler never fails");
     let text = scrape(&registry);
-    assert_eq!(duration_sum(&text, SUBMIT, "ok"), Some(0.03), "30 ms:\n{text}");
-    assert_eq!(bucket(&text, SUBMIT, "ok", "0.025"), Some(0.0), "not under 25 ms");
-    assert_eq!(bucket(&text, SUBMIT, "ok", "0.05"), Some(1.0), "under 50 ms");
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "ok"),
+        Some(0.03),
+        "30 ms:\n{text}"
+    );
+    assert_eq!(
+        bucket(&text, SUBMIT, "ok", "0.025"),
+        Some(0.0),
+        "not under 25 ms"
+    );
+    assert_eq!(
+        bucket(&text, SUBMIT, "ok", "0.05"),
+        Some(1.0),
+        "under 50 ms"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -102,7 +122,10 @@ async fn the_response_and_the_error_pass_through_unchanged() {
                 .body("queued as job 7")
                 .expect("a valid response"))
         } else {
-            Err(io::Error::new(io::ErrorKind::ConnectionReset, "backend went away"))
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "backend went away",
+            ))
         }
     });
     let mut service = RedLayer::new(metrics).layer(handler);
@@ -114,7 +137,11 @@ async fn the_response_and_the_error_pass_through_unchanged() {
         .call(request(SUBMIT))
         .await
         .expect("the submit succeeds");
-    assert_eq!(response.status(), StatusCode::ACCEPTED, "the status is untouched");
+    assert_eq!(
+        response.status(),
+        StatusCode::ACCEPTED,
+        "the status is untouched"
+    );
     assert_eq!(*response.body(), "queued as job 7", "the body is untouched");
 
     let error = service
@@ -131,7 +158,11 @@ async fn the_response_and_the_error_pass_through_unchanged() {
     );
 
     let text = scrape(&registry);
-    assert_eq!(requests(&text, SUBMIT, "2xx"), Some(1.0), "a 202 is a 2xx:\n{text}");
+    assert_eq!(
+        requests(&text, SUBMIT, "2xx"),
+        Some(1.0),
+        "a 202 is a 2xx:\n{text}"
+    );
     assert_eq!(
         requests(&text, STATUS, "error"),
         Some(1.0),
@@ -154,7 +185,11 @@ async fn calls_are_in_flight_from_call_until_they_finish() {
     let first = service.call(request(SUBMIT));
     let second = service.call(request(SUBMIT));
     let third = service.call(request(STATUS));
-    assert_eq!(metrics.in_flight().get(), 3, "three calls made, none finished");
+    assert_eq!(
+        metrics.in_flight().get(),
+        3,
+        "three calls made, none finished"
+    );
     let (first, second, third) = tokio::join!(first, second, third);
     let seen = [first, second, third].map(|r| *r.expect("never fails").body());
     assert_eq!(
@@ -181,7 +216,10 @@ async fn a_call_dropped_before_its_first_poll_is_counted_as_cancelled() {
     let call = service.call(request(SUBMIT));
     assert_eq!(metrics.in_flight().get(), 1, "the call counts from `call`");
     drop(call);
-    assert!(!started.load(Ordering::Relaxed), "the handler's body never ran");
+    assert!(
+        !started.load(Ordering::Relaxed),
+        "the handler's body never ran"
+    );
     let text = scrape(&registry);
     assert_eq!(
         requests(&text, SUBMIT, "cancelled"),
@@ -189,8 +227,16 @@ async fn a_call_dropped_before_its_first_poll_is_counted_as_cancelled() {
         "a future dropped before its first poll still records its call: make the \
          guard in `call`, not inside the future:\n{text}"
     );
-    assert_eq!(duration_sum(&text, SUBMIT, "cancelled"), Some(0.0), "it lasted 0 s");
-    assert_eq!(metrics.in_flight().get(), 0, "and it is no longer in flight");
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "cancelled"),
+        Some(0.0),
+        "it lasted 0 s"
+    );
+    assert_eq!(
+        metrics.in_flight().get(),
+        0,
+        "and it is no longer in flight"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -206,7 +252,11 @@ async fn a_call_dropped_while_pending_is_counted_as_cancelled_with_its_duration(
     assert!(outcome.is_err(), "the client's deadline fires first");
     let text = scrape(&registry);
     assert_eq!(requests(&text, STATUS, "cancelled"), Some(1.0), "{text}");
-    assert_eq!(duration_sum(&text, STATUS, "cancelled"), Some(0.04), "cut at 40 ms");
+    assert_eq!(
+        duration_sum(&text, STATUS, "cancelled"),
+        Some(0.04),
+        "cut at 40 ms"
+    );
     assert_eq!(requests(&text, STATUS, "ok"), None, "it never finished");
     assert_eq!(metrics.in_flight().get(), 0, "nothing left in flight");
 }
@@ -214,7 +264,8 @@ async fn a_call_dropped_while_pending_is_counted_as_cancelled_with_its_duration(
 #[tokio::test(start_paused = true)]
 async fn a_scan_of_random_paths_adds_one_series_not_thousands() {
     let (registry, metrics) = job_service_metrics();
-    let handler = service_fn(|_: Request<()>| async { Ok::<_, Infallible>(grpc_error(12)) });
+    let handler =
+        service_fn(|_: Request<()>| async { Ok::<_, Infallible>(grpc_error(12)) });
     let mut service = RedLayer::new(metrics).layer(handler);
     for n in 0..1000 {
         let path = format!("/scan/{n:04x}.php");
@@ -227,13 +278,20 @@ async fn a_scan_of_random_paths_adds_one_series_not_thousands() {
             .expect("never fails");
     }
     let text = scrape(&registry);
-    assert_eq!(requests(&text, "other", "unimplemented"), Some(1000.0), "{text}");
+    assert_eq!(
+        requests(&text, "other", "unimplemented"),
+        Some(1000.0),
+        "{text}"
+    );
     let series = text
         .lines()
         .filter(|line| line.starts_with("requests_total{"))
         .count();
     assert_eq!(series, 1, "1000 paths, one `other` series:\n{text}");
-    assert_eq!(duration_count(&text, "other", "unimplemented"), Some(1000.0));
+    assert_eq!(
+        duration_count(&text, "other", "unimplemented"),
+        Some(1000.0)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

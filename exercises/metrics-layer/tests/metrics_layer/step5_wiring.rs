@@ -35,7 +35,10 @@ fn slow_handler(
 async fn metered_counts_a_fast_call_normally() {
     let (registry, metrics) = job_service_metrics();
     let service = metered(slow_handler(20), metrics, ms(100));
-    let response = service.oneshot(request()).await.expect("20 ms is under 100 ms");
+    let response = service
+        .oneshot(request())
+        .await
+        .expect("20 ms is under 100 ms");
     assert_eq!(*response.body(), "done");
     let text = scrape(&registry);
     assert_eq!(requests(&text, SUBMIT, "2xx"), Some(1.0), "{text}");
@@ -50,7 +53,10 @@ async fn with_metrics_outside_the_timeout_a_timeout_is_an_error() {
         .oneshot(request())
         .await
         .expect_err("1 s is over the 100 ms timeout");
-    assert!(error.is::<Elapsed>(), "the caller gets the timeout's Elapsed error");
+    assert!(
+        error.is::<Elapsed>(),
+        "the caller gets the timeout's Elapsed error"
+    );
     let text = scrape(&registry);
     assert_eq!(
         requests(&text, SUBMIT, "error"),
@@ -58,8 +64,16 @@ async fn with_metrics_outside_the_timeout_a_timeout_is_an_error() {
         "metered() puts the metrics layer outside the timeout, so it sees the timeout \
          as the inner service's Err:\n{text}"
     );
-    assert_eq!(requests(&text, SUBMIT, "cancelled"), None, "nothing was dropped");
-    assert_eq!(duration_sum(&text, SUBMIT, "error"), Some(0.1), "cut at 100 ms");
+    assert_eq!(
+        requests(&text, SUBMIT, "cancelled"),
+        None,
+        "nothing was dropped"
+    );
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "error"),
+        Some(0.1),
+        "cut at 100 ms"
+    );
     assert_eq!(
         bucket(&text, SUBMIT, "error", "0.09"),
         Some(0.0),
@@ -81,15 +95,26 @@ async fn with_the_timeout_outside_the_metrics_a_timeout_is_a_cancellation() {
         .oneshot(request())
         .await
         .expect_err("1 s is over the 100 ms timeout");
-    assert!(error.is::<Elapsed>(), "the caller sees the same error as before");
+    assert!(
+        error.is::<Elapsed>(),
+        "the caller sees the same error as before"
+    );
     let text = scrape(&registry);
     assert_eq!(
         requests(&text, SUBMIT, "cancelled"),
         Some(1.0),
         "the timeout dropped the metrics layer's future: only its guard could record:\n{text}"
     );
-    assert_eq!(requests(&text, SUBMIT, "error"), None, "the layer saw no Err");
-    assert_eq!(duration_sum(&text, SUBMIT, "cancelled"), Some(0.1), "cut at 100 ms");
+    assert_eq!(
+        requests(&text, SUBMIT, "error"),
+        None,
+        "the layer saw no Err"
+    );
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "cancelled"),
+        Some(0.1),
+        "cut at 100 ms"
+    );
     assert_eq!(metrics.in_flight().get(), 0, "nothing left in flight");
 }
 
@@ -107,6 +132,10 @@ async fn a_client_that_hangs_up_is_counted_as_cancelled_even_outside_the_timeout
         Some(1.0),
         "a hang-up drops every layer's future, the metrics layer's too:\n{text}"
     );
-    assert_eq!(duration_sum(&text, SUBMIT, "cancelled"), Some(0.03), "cut at 30 ms");
+    assert_eq!(
+        duration_sum(&text, SUBMIT, "cancelled"),
+        Some(0.03),
+        "cut at 30 ms"
+    );
     assert_eq!(metrics.in_flight().get(), 0, "nothing left in flight");
 }
