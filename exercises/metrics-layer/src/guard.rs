@@ -51,6 +51,10 @@ impl Drop for CallGuard {
         // TODO: the code is `self.code`, or Code::CANCELLED if nobody called
         // `finish`; record the call under (method, code) with
         // `self.start.elapsed()`, then take it out of the in-flight gauge.
-        todo!("CallGuard::drop: record the call, however it ended")
+        //
+        // This body is empty rather than a `todo!()`: `drop` also runs while
+        // a panic unwinds (a `todo!()` in `finish`, a failed assertion), and
+        // a second panic during unwinding aborts the whole test binary. Until
+        // you write it, the guard tests fail on their assertions instead.
     }
 }
