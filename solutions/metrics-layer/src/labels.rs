@@ -134,6 +134,9 @@ pub enum LabelError {
 /// histograms of a dozen buckets each) in the server's memory and in
 /// Prometheus. gRPC methods are known when the server is built (tonic names
 /// them `/<package>.<Service>/<Method>`), so an allow-list costs nothing.
+/// The rejected alternative, a cap (the first N distinct paths get a label),
+/// needs a lock on every request and gives the slots to whoever comes
+/// first, the scanner included.
 #[derive(Debug, Clone)]
 pub struct Methods {
     // `Arc<str>`: the label is a clone of the shared string (a counter
