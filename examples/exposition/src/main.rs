@@ -38,9 +38,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         // 3 queues x 3 outcomes: 9 series is all this family should ever
         // hold, so the limit is 9 and a tenth series is a bug upstream.
         processed: registry.counter(
-            Opts::new("jobs_processed_total", "Jobs processed, by queue and outcome.")
-                .labels(&["queue", "status"])
-                .max_series(9),
+            Opts::new(
+                "jobs_processed_total",
+                "Jobs processed, by queue and outcome.",
+            )
+            .labels(&["queue", "status"])
+            .max_series(9),
         )?,
         // Emails take tens of milliseconds, thumbnails about a second,
         // reports several seconds: the bounds cover 20 ms to 10 s, closer
@@ -69,7 +72,9 @@ fn process_jobs(metrics: &JobMetrics, count: usize) -> Result<(), Box<dyn Error>
     for queue in QUEUES {
         metrics.duration.with(&[("queue", queue)])?;
         for status in STATUSES {
-            metrics.processed.with(&[("queue", queue), ("status", status)])?;
+            metrics
+                .processed
+                .with(&[("queue", queue), ("status", status)])?;
         }
     }
     let mut rng = fastrand::Rng::with_seed(42);
@@ -94,7 +99,10 @@ fn process_jobs(metrics: &JobMetrics, count: usize) -> Result<(), Box<dyn Error>
             .duration
             .with(&[("queue", queue)])?
             .observe(f64::from(millis) / 1000.0);
-        metrics.processed.with(&[("queue", queue), ("status", status)])?.inc();
+        metrics
+            .processed
+            .with(&[("queue", queue), ("status", status)])?
+            .inc();
         in_flight.dec();
     }
     for queue in QUEUES {
@@ -118,11 +126,11 @@ fn process_jobs(metrics: &JobMetrics, count: usize) -> Result<(), Box<dyn Error>
 /// one new series per user, without end. The limit stops it at the first.
 fn misplaced_user_id(metrics: &JobMetrics) -> Result<(), Box<dyn Error>> {
     println!("\n== 2. a producer puts a user id in the queue label");
-    println!(
-        "   series before: {} of 9 allowed",
-        metrics.processed.len()
-    );
-    match metrics.processed.with(&[("queue", "user-4711"), ("status", "ok")]) {
+    println!("   series before: {} of 9 allowed", metrics.processed.len());
+    match metrics
+        .processed
+        .with(&[("queue", "user-4711"), ("status", "ok")])
+    {
         Ok(_) => println!("   accepted (the limit did not hold)"),
         Err(error) => println!("   refused: {error}"),
     }

@@ -17,7 +17,7 @@
 //! every line including the last. The encoder works on a [`Snapshot`], never
 //! on the live registry, so it holds no lock while it formats.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use crate::labels::Labels;
 use crate::metrics::{HistogramSnapshot, Value};
@@ -31,85 +31,56 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 pub fn encode(snapshot: &Snapshot) -> String {
     let mut out = String::new();
     for family in &snapshot.families {
-        encode_family(&mut out, family);
+        // Writing into a `String` cannot fail: `fmt::Write` returns a
+        // `Result` only because other writers (a socket, a file) can.
+        encode_family(&mut out, family).expect("writing to a String cannot fail");
     }
     out
 }
 
-fn encode_family(out: &mut String, family: &FamilySnapshot) {
-    let name = &family.name;
-    // `writeln!` into a `String` cannot fail; `fmt::Write` only returns a
-    // `Result` because other writers can.
-    let _ = writeln!(out, "# HELP {name} {}", escape_help(&family.help));
-    let _ = writeln!(out, "# TYPE {name} {}", family.kind.as_str());
-    for series in &family.series {
-        match &series.value {
-            Value::Counter(n) => sample(out, name, "", &series.labels, None, *n),
-            Value::Gauge(n) => sample(out, name, "", &series.labels, None, *n),
-            Value::Histogram(h) => encode_histogram(out, name, &series.labels, h),
-        }
-    }
+/// Writes one family. Generic over `fmt::Write`, so the same code could
+/// write straight into a response body instead of a `String`.
+fn encode_family(out: &mut impl Write, family: &FamilySnapshot) -> fmt::Result {
+    // TODO: `# HELP name <escaped help>`, then `# TYPE name <kind>`, each
+    // with `writeln!(out, ...)?`; then one `sample` per counter or gauge
+    // series (suffix "", no `le`), or `encode_histogram` per histogram series.
+    todo!("encode_family: HELP, TYPE, then the samples")
 }
 
-fn encode_histogram(out: &mut String, name: &str, labels: &Labels, h: &HistogramSnapshot) {
-    // Cumulative: the bucket `le="0.5"` counts every observation <= 0.5,
-    // including those already counted by `le="0.1"`. So a query can drop any
-    // bucket (or a scrape can lose one) and the others still make sense, and
-    // the last, `+Inf`, is the count of all observations.
-    for (bound, count) in h.cumulative() {
-        sample(out, name, "_bucket", labels, Some(bound), count);
-    }
-    sample(out, name, "_sum", labels, None, format_float(h.sum()));
-    sample(out, name, "_count", labels, None, h.count());
+fn encode_histogram(
+    out: &mut impl Write,
+    name: &str,
+    labels: &Labels,
+    h: &HistogramSnapshot,
+) -> fmt::Result {
+    // TODO: one `_bucket` sample per entry of `h.cumulative()`, with
+    // `Some(bound)` as `le`; then `_sum` (written with `format_float`) and
+    // `_count`.
+    todo!("encode_histogram: cumulative buckets, then _sum and _count")
 }
 
 /// One sample line: `name{labels[,le="bound"]} value`.
 fn sample(
-    out: &mut String,
+    out: &mut impl Write,
     name: &str,
     suffix: &str,
     labels: &Labels,
     le: Option<f64>,
-    value: impl std::fmt::Display,
-) {
-    out.push_str(name);
-    out.push_str(suffix);
-    if !labels.is_empty() || le.is_some() {
-        out.push('{');
-        let mut first = true;
-        for (label, value) in labels.iter() {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            let _ = write!(out, "{label}=\"{}\"", escape_label_value(value));
-        }
-        // `le` goes last, after the family's own labels, as the Go client
-        // writes it; label order on a line does not matter to a parser.
-        if let Some(bound) = le {
-            if !first {
-                out.push(',');
-            }
-            let _ = write!(out, "le=\"{}\"", format_float(bound));
-        }
-        out.push('}');
-    }
-    let _ = writeln!(out, " {value}");
+    value: impl fmt::Display,
+) -> fmt::Result {
+    // TODO: `write!` the name and suffix; then, unless there are no labels
+    // and no `le`, `{`, the `label="escaped value"` pairs separated by commas
+    // with `le` (through `format_float`) last, and `}`; then `writeln!` a
+    // space and the value.
+    todo!("sample: write one sample line")
 }
 
 /// Escapes help text: `\` as `\\` and a newline as `\n`. A double quote is
 /// left alone: help text is not quoted, and `\"` there would be read back as
 /// a backslash and a quote.
 pub fn escape_help(help: &str) -> String {
-    let mut escaped = String::with_capacity(help.len());
-    for c in help.chars() {
-        match c {
-            '\\' => escaped.push_str("\\\\"),
-            '\n' => escaped.push_str("\\n"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
+    // TODO: loop over `help.chars()` and `match` the two characters.
+    todo!("escape_help: escape backslashes and newlines")
 }
 
 /// Escapes a label value for the inside of its double quotes: `\` as `\\`,
@@ -119,16 +90,8 @@ pub fn escape_help(help: &str) -> String {
 /// written `"a\"`, and a parser would read an escaped quote there and run on
 /// past the end of the value.
 pub fn escape_label_value(value: &str) -> String {
-    let mut escaped = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' => escaped.push_str("\\\\"),
-            '"' => escaped.push_str("\\\""),
-            '\n' => escaped.push_str("\\n"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
+    // TODO: as escape_help, plus the double quote.
+    todo!("escape_label_value: escape backslashes, double quotes and newlines")
 }
 
 /// Formats a float as Prometheus reads it: `+Inf`, `-Inf`, `NaN`, or the
@@ -140,13 +103,7 @@ pub fn escape_label_value(value: &str) -> String {
 /// (`1.0`) would also parse, but `Display` gives `le="1"`, as the Go client
 /// does.
 pub fn format_float(value: f64) -> String {
-    if value == f64::INFINITY {
-        "+Inf".to_owned()
-    } else if value == f64::NEG_INFINITY {
-        "-Inf".to_owned()
-    } else if value.is_nan() {
-        "NaN".to_owned()
-    } else {
-        value.to_string()
-    }
+    // TODO: the three special values by hand (`value.is_nan()`; compare with
+    // f64::INFINITY and f64::NEG_INFINITY), then `value.to_string()`.
+    todo!("format_float: +Inf, -Inf and NaN, else Display")
 }

@@ -79,14 +79,14 @@ impl Counter {
 
     /// Adds `n`.
     pub fn inc_by(&self, n: u64) {
-        // `fetch_add`, not `load` then `store`: two threads that both load 5
-        // would both store 6, and one increment would be lost.
-        self.0.fetch_add(n, Relaxed);
+        // TODO: one atomic read-modify-write (`fetch_add`), not a `load`
+        // followed by a `store`, which loses updates between threads.
+        todo!("Counter::inc_by: add n atomically")
     }
 
     /// The current count.
     pub fn value(&self) -> u64 {
-        self.0.load(Relaxed)
+        todo!("Counter::value: load the count")
     }
 }
 
@@ -110,12 +110,12 @@ impl Gauge {
 
     /// Replaces the value.
     pub fn set(&self, value: i64) {
-        self.0.store(value, Relaxed);
+        todo!("Gauge::set: store the value")
     }
 
     /// Adds `delta`, which may be negative.
     pub fn add(&self, delta: i64) {
-        self.0.fetch_add(delta, Relaxed);
+        todo!("Gauge::add: add delta atomically")
     }
 
     /// Adds one.
@@ -130,7 +130,7 @@ impl Gauge {
 
     /// The current value.
     pub fn value(&self) -> i64 {
-        self.0.load(Relaxed)
+        todo!("Gauge::value: load the value")
     }
 }
 
@@ -152,7 +152,9 @@ pub enum BucketsError {
     #[error("bucket bound {0} is not finite (the +Inf bucket is always added)")]
     NotFinite(f64),
     /// A bound not above the one before it.
-    #[error("bucket bounds must be strictly increasing, but {previous} is followed by {next}")]
+    #[error(
+        "bucket bounds must be strictly increasing, but {previous} is followed by {next}"
+    )]
     NotIncreasing {
         /// The earlier bound.
         previous: f64,
@@ -178,19 +180,11 @@ impl Buckets {
     /// matters: every comparison with NaN is false, so it would slip through
     /// an "is it increasing" test written as `next <= previous`.
     pub fn new(bounds: &[f64]) -> Result<Self, BucketsError> {
-        if bounds.is_empty() {
-            return Err(BucketsError::Empty);
-        }
-        if let Some(&bad) = bounds.iter().find(|b| !b.is_finite()) {
-            return Err(BucketsError::NotFinite(bad));
-        }
-        if let Some(pair) = bounds.windows(2).find(|pair| pair[1] <= pair[0]) {
-            return Err(BucketsError::NotIncreasing {
-                previous: pair[0],
-                next: pair[1],
-            });
-        }
-        Ok(Self(bounds.into()))
+        // TODO: in this order: Empty; then the first bound that is not
+        // `is_finite()` (NotFinite); then the first pair in `windows(2)`
+        // whose second bound is `<=` the first (NotIncreasing). Then
+        // `Self(bounds.into())`.
+        todo!("Buckets::new: refuse empty, non-finite and non-increasing bounds")
     }
 
     /// The bounds, increasing, without `+Inf`.
@@ -219,31 +213,21 @@ pub struct Histogram {
 impl Histogram {
     /// An empty histogram over `buckets`.
     pub fn new(buckets: Buckets) -> Self {
-        let counts = (0..=buckets.bounds().len()).map(|_| AtomicU64::new(0)).collect();
-        Self {
-            buckets,
-            counts,
-            sum_bits: AtomicU64::new(0.0_f64.to_bits()),
-        }
+        // TODO: one `AtomicU64::new(0)` per bound plus one for +Inf
+        // (`(0..=n).map(..).collect()` builds the boxed slice), and a sum of
+        // `0.0_f64.to_bits()`.
+        todo!("Histogram::new: one counter per bucket, plus +Inf")
     }
 
     /// Records one observation in the first bucket whose bound is `>= value`
     /// (Prometheus's `le`, "less than or equal"), or in `+Inf` if none is.
     pub fn observe(&self, value: f64) {
-        // `!(bound >= value)`, not `bound < value`: the two differ only for
-        // NaN, which compares false with everything. Written as `bound <
-        // value`, a NaN would be "below" no bound and land in the first
-        // bucket; written this way it is "above" every bound and lands in
-        // `+Inf`, as in the Go client and prometheus-client.
-        #[allow(clippy::neg_cmp_op_on_partial_ord)]
-        let index = self.buckets.bounds().partition_point(|&bound| !(bound >= value));
-        self.counts[index].fetch_add(1, Relaxed);
-        // std has no atomic float add, so add with a compare-and-swap loop:
-        // `fetch_update` retries if another thread changed the sum between
-        // our load and our store.
-        let _ = self.sum_bits.fetch_update(Relaxed, Relaxed, |bits| {
-            Some((f64::from_bits(bits) + value).to_bits())
-        });
+        // TODO: find the bucket with `bounds().partition_point(..)`: the
+        // index of the first bound that is >= value (write the predicate as
+        // `!(bound >= value)`, so that NaN goes to +Inf), and add 1 to that
+        // counter. Then add `value` to the sum with `fetch_update`, turning
+        // the bits into an f64 and back (`f64::from_bits`, `to_bits`).
+        todo!("Histogram::observe: count the value in its bucket and add it to the sum")
     }
 
     /// Copies the counts and the sum.
@@ -255,11 +239,8 @@ impl Histogram {
     /// invariant Prometheus checks. A separate count, read at a different
     /// moment, could disagree with the buckets.
     pub fn snapshot(&self) -> HistogramSnapshot {
-        HistogramSnapshot {
-            buckets: self.buckets.clone(),
-            counts: self.counts.iter().map(|c| c.load(Relaxed)).collect(),
-            sum: f64::from_bits(self.sum_bits.load(Relaxed)),
-        }
+        // TODO: load every counter into a Vec, and the sum from its bits.
+        todo!("Histogram::snapshot: copy the counts and the sum")
     }
 }
 
@@ -289,17 +270,15 @@ impl HistogramSnapshot {
     /// `(upper bound, observations <= bound)` for every bucket, the last one
     /// `(f64::INFINITY, count)`: the numbers of the `_bucket` lines.
     pub fn cumulative(&self) -> Vec<(f64, u64)> {
-        let bounds = self.bounds().iter().copied().chain([f64::INFINITY]);
-        let running = self.counts.iter().scan(0, |total, &n| {
-            *total += n;
-            Some(*total)
-        });
-        bounds.zip(running).collect()
+        // TODO: pair the bounds, followed by f64::INFINITY, with a running
+        // total of `counts` (a `for` loop with a `total` variable, or
+        // `Iterator::scan`).
+        todo!("HistogramSnapshot::cumulative: running totals, +Inf last")
     }
 
     /// The number of observations.
     pub fn count(&self) -> u64 {
-        self.counts.iter().sum()
+        todo!("HistogramSnapshot::count: the sum of the bucket counts")
     }
 
     /// The sum of the observations.

@@ -154,40 +154,19 @@ impl<M: Metric> Family<M> {
     /// family is full. A refused series is not created, and the series that
     /// exist keep working.
     pub fn with_labels(&self, labels: &Labels) -> Result<Arc<M>, RegistryError> {
-        let inner = &*self.inner;
-        // The fast path: a read lock and a lookup. A label set in the map had
-        // its names checked when it was inserted, so there is nothing to check.
-        // A poisoned lock is still usable: the only write under it is one
-        // `insert`, which leaves the map whole even if it panics.
-        if let Some(metric) = inner.series.read().unwrap_or_else(PoisonError::into_inner).get(labels) {
-            return Ok(Arc::clone(metric));
-        }
-        if !labels.names().eq(&inner.label_names) {
-            return Err(RegistryError::WrongLabelNames {
-                family: inner.name.to_string(),
-                expected: join(&inner.label_names),
-                labels: labels.clone(),
-            });
-        }
-        let mut series = inner.series.write().unwrap_or_else(PoisonError::into_inner);
-        // Look again: another thread may have created the series between our
-        // read lock and our write lock. Without this, both would insert, and
-        // the second `insert` would throw away the first thread's counts.
-        if let Some(metric) = series.get(labels) {
-            return Ok(Arc::clone(metric));
-        }
-        // The limit is checked and the series inserted under one write lock,
-        // so two threads cannot both see room for the last series.
-        if series.len() >= inner.max_series {
-            return Err(RegistryError::CardinalityLimit {
-                family: inner.name.to_string(),
-                limit: inner.max_series,
-                labels: labels.clone(),
-            });
-        }
-        let metric = Arc::new((inner.new_metric)());
-        series.insert(labels.clone(), Arc::clone(&metric));
-        Ok(metric)
+        // TODO:
+        // 1. Under `self.inner.series.read()`, look the labels up; if found,
+        //    return a clone of the Arc (`Arc::clone`).
+        // 2. Otherwise compare `labels.names()` with the family's
+        //    `label_names` (`Iterator::eq`): WrongLabelNames if they differ.
+        // 3. Take `write()`, and look up again: another thread may have
+        //    created the series since step 1.
+        // 4. If the map holds `max_series` series, CardinalityLimit.
+        // 5. Else build the metric with `(self.inner.new_metric)()`, insert
+        //    it and return it.
+        // A poisoned lock is still usable here:
+        // `.read().unwrap_or_else(PoisonError::into_inner)`.
+        todo!("Family::with_labels: find the series, or check and create it")
     }
 
     /// The family's name.
@@ -197,7 +176,11 @@ impl<M: Metric> Family<M> {
 
     /// The number of series created so far.
     pub fn len(&self) -> usize {
-        self.inner.series.read().unwrap_or_else(PoisonError::into_inner).len()
+        self.inner
+            .series
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// `true` before the first series is created.
@@ -207,7 +190,11 @@ impl<M: Metric> Family<M> {
 }
 
 fn join(names: &[LabelName]) -> String {
-    names.iter().map(LabelName::as_str).collect::<Vec<_>>().join(",")
+    names
+        .iter()
+        .map(LabelName::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// What the registry asks of every family, whatever its metric type, so
@@ -218,26 +205,10 @@ trait Collect: Send + Sync {
 
 impl<M: Metric> Collect for Family<M> {
     fn collect(&self) -> FamilySnapshot {
-        let inner = &*self.inner;
-        // Copy under the read lock, then sort outside it: the lock is held
-        // only as long as the copy takes, and recording threads wait no longer.
-        let mut series: Vec<Series> = inner
-            .series
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .map(|(labels, metric)| Series {
-                labels: labels.clone(),
-                value: metric.value(),
-            })
-            .collect();
-        series.sort_by(|a, b| a.labels.cmp(&b.labels));
-        FamilySnapshot {
-            name: inner.name.to_string(),
-            help: inner.help.clone(),
-            kind: M::KIND,
-            series,
-        }
+        // TODO: under the read lock, turn every (labels, metric) into a
+        // `Series` (`metric.value()` copies the value); sort them by labels
+        // after the lock is released; the kind is `M::KIND`.
+        todo!("Family::collect: copy every series, sorted by labels")
     }
 }
 
@@ -312,30 +283,13 @@ impl Registry {
         opts: Opts,
         new_metric: impl Fn() -> M + Send + Sync + 'static,
     ) -> Result<Family<M>, RegistryError> {
-        let name = MetricName::parse(&opts.name)?;
-        if opts.help.trim().is_empty() {
-            return Err(RegistryError::MissingHelp(opts.name));
-        }
-        // Parse the names through `Labels` with empty values: the same
-        // grammar, the same sorting and the same duplicate check.
-        let pairs: Vec<(&str, &str)> =
-            opts.label_names.iter().map(|n| (n.as_str(), "")).collect();
-        let label_names = Labels::parse(&pairs)?.names().cloned().collect();
-        if self.families.contains_key(name.as_str()) {
-            return Err(RegistryError::AlreadyRegistered(opts.name));
-        }
-        let family = Family {
-            inner: Arc::new(FamilyInner {
-                name,
-                help: opts.help,
-                label_names,
-                max_series: opts.max_series,
-                series: RwLock::new(HashMap::new()),
-                new_metric: Box::new(new_metric),
-            }),
-        };
-        self.families.insert(opts.name, Arc::new(family.clone()));
-        Ok(family)
+        // TODO: parse the name (MetricName::parse); refuse blank help
+        // (MissingHelp); parse the label names by building a `Labels` from
+        // `(name, "")` pairs, which checks and sorts them, and keep its
+        // `names()`; refuse a name already in `self.families`
+        // (AlreadyRegistered). Then build the Family, insert a clone of it
+        // into `self.families` (as `Arc::new(family.clone())`) and return it.
+        todo!("Registry::register: validate the options, then build and store the family")
     }
 
     /// Copies every family and series out of the registry.
@@ -346,9 +300,7 @@ impl Registry {
     /// as long as the caller looks, stalling every recording thread, or not
     /// compile.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            families: self.families.values().map(|f| f.collect()).collect(),
-        }
+        todo!("Registry::snapshot: collect every family, in name order")
     }
 }
 
@@ -364,7 +316,11 @@ impl Snapshot {
     pub fn value(&self, family: &str, pairs: &[(&str, &str)]) -> Option<&Value> {
         let labels = Labels::parse(pairs).ok()?;
         let family = self.families.iter().find(|f| f.name == family)?;
-        family.series.iter().find(|s| s.labels == labels).map(|s| &s.value)
+        family
+            .series
+            .iter()
+            .find(|s| s.labels == labels)
+            .map(|s| &s.value)
     }
 }
 

@@ -45,7 +45,9 @@ fn counter(c: &mut Criterion) {
     let theirs = Family::<JobLabels, Counter>::default();
     for queue in QUEUES {
         for status in STATUSES {
-            ours.with(&[("queue", queue), ("status", status)]).expect("valid").inc();
+            ours.with(&[("queue", queue), ("status", status)])
+                .expect("valid")
+                .inc();
             theirs
                 .get_or_create(&JobLabels {
                     queue: queue.to_owned(),
@@ -54,7 +56,8 @@ fn counter(c: &mut Criterion) {
                 .inc();
         }
     }
-    let our_labels = Labels::parse(&[("queue", "report"), ("status", "ok")]).expect("valid");
+    let our_labels =
+        Labels::parse(&[("queue", "report"), ("status", "ok")]).expect("valid");
     let their_labels = JobLabels {
         queue: "report".to_owned(),
         status: "ok".to_owned(),
@@ -62,7 +65,11 @@ fn counter(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("counter inc");
     group.bench_function("ours, lookup", |b| {
-        b.iter(|| ours.with_labels(black_box(&our_labels)).expect("exists").inc());
+        b.iter(|| {
+            ours.with_labels(black_box(&our_labels))
+                .expect("exists")
+                .inc()
+        });
     });
     group.bench_function("prometheus-client, lookup", |b| {
         b.iter(|| theirs.get_or_create(black_box(&their_labels)).inc());
@@ -108,7 +115,11 @@ fn histogram(c: &mut Criterion) {
         });
     });
     group.bench_function("prometheus-client, lookup", |b| {
-        b.iter(|| theirs.get_or_create(black_box(&their_labels)).observe(black_box(0.3)));
+        b.iter(|| {
+            theirs
+                .get_or_create(black_box(&their_labels))
+                .observe(black_box(0.3))
+        });
     });
     let our_kept = ours.with_labels(&our_labels).expect("exists");
     let their_kept = theirs.get_or_create_owned(&their_labels);

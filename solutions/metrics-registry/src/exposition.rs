@@ -17,7 +17,7 @@
 //! every line including the last. The encoder works on a [`Snapshot`], never
 //! on the live registry, so it holds no lock while it formats.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use crate::labels::Labels;
 use crate::metrics::{HistogramSnapshot, Value};
@@ -31,70 +31,71 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 pub fn encode(snapshot: &Snapshot) -> String {
     let mut out = String::new();
     for family in &snapshot.families {
-        encode_family(&mut out, family);
+        // Writing into a `String` cannot fail: `fmt::Write` returns a
+        // `Result` only because other writers (a socket, a file) can.
+        encode_family(&mut out, family).expect("writing to a String cannot fail");
     }
     out
 }
 
-fn encode_family(out: &mut String, family: &FamilySnapshot) {
+/// Writes one family. Generic over `fmt::Write`, so the same code could
+/// write straight into a response body instead of a `String`.
+fn encode_family(out: &mut impl Write, family: &FamilySnapshot) -> fmt::Result {
     let name = &family.name;
-    // `writeln!` into a `String` cannot fail; `fmt::Write` only returns a
-    // `Result` because other writers can.
-    let _ = writeln!(out, "# HELP {name} {}", escape_help(&family.help));
-    let _ = writeln!(out, "# TYPE {name} {}", family.kind.as_str());
+    writeln!(out, "# HELP {name} {}", escape_help(&family.help))?;
+    writeln!(out, "# TYPE {name} {}", family.kind.as_str())?;
     for series in &family.series {
         match &series.value {
-            Value::Counter(n) => sample(out, name, "", &series.labels, None, *n),
-            Value::Gauge(n) => sample(out, name, "", &series.labels, None, *n),
-            Value::Histogram(h) => encode_histogram(out, name, &series.labels, h),
+            Value::Counter(n) => sample(out, name, "", &series.labels, None, n)?,
+            Value::Gauge(n) => sample(out, name, "", &series.labels, None, n)?,
+            Value::Histogram(h) => encode_histogram(out, name, &series.labels, h)?,
         }
     }
+    Ok(())
 }
 
-fn encode_histogram(out: &mut String, name: &str, labels: &Labels, h: &HistogramSnapshot) {
+fn encode_histogram(
+    out: &mut impl Write,
+    name: &str,
+    labels: &Labels,
+    h: &HistogramSnapshot,
+) -> fmt::Result {
     // Cumulative: the bucket `le="0.5"` counts every observation <= 0.5,
     // including those already counted by `le="0.1"`. So a query can drop any
     // bucket (or a scrape can lose one) and the others still make sense, and
     // the last, `+Inf`, is the count of all observations.
     for (bound, count) in h.cumulative() {
-        sample(out, name, "_bucket", labels, Some(bound), count);
+        sample(out, name, "_bucket", labels, Some(bound), count)?;
     }
-    sample(out, name, "_sum", labels, None, format_float(h.sum()));
-    sample(out, name, "_count", labels, None, h.count());
+    sample(out, name, "_sum", labels, None, format_float(h.sum()))?;
+    sample(out, name, "_count", labels, None, h.count())
 }
 
 /// One sample line: `name{labels[,le="bound"]} value`.
 fn sample(
-    out: &mut String,
+    out: &mut impl Write,
     name: &str,
     suffix: &str,
     labels: &Labels,
     le: Option<f64>,
-    value: impl std::fmt::Display,
-) {
-    out.push_str(name);
-    out.push_str(suffix);
+    value: impl fmt::Display,
+) -> fmt::Result {
+    write!(out, "{name}{suffix}")?;
     if !labels.is_empty() || le.is_some() {
-        out.push('{');
-        let mut first = true;
+        out.write_char('{')?;
+        let mut separator = "";
         for (label, value) in labels.iter() {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            let _ = write!(out, "{label}=\"{}\"", escape_label_value(value));
+            write!(out, "{separator}{label}=\"{}\"", escape_label_value(value))?;
+            separator = ",";
         }
         // `le` goes last, after the family's own labels, as the Go client
         // writes it; label order on a line does not matter to a parser.
         if let Some(bound) = le {
-            if !first {
-                out.push(',');
-            }
-            let _ = write!(out, "le=\"{}\"", format_float(bound));
+            write!(out, "{separator}le=\"{}\"", format_float(bound))?;
         }
-        out.push('}');
+        out.write_char('}')?;
     }
-    let _ = writeln!(out, " {value}");
+    writeln!(out, " {value}")
 }
 
 /// Escapes help text: `\` as `\\` and a newline as `\n`. A double quote is

@@ -25,11 +25,13 @@ mod labels;
 mod metrics;
 mod registry;
 
-pub use exposition::{CONTENT_TYPE, encode, escape_help, escape_label_value, format_float};
+pub use exposition::{
+    CONTENT_TYPE, encode, escape_help, escape_label_value, format_float,
+};
 pub use labels::{LabelError, LabelName, Labels, MetricName};
 pub use metrics::{
-    Buckets, BucketsError, Counter, Gauge, Histogram, HistogramSnapshot, Metric, MetricKind,
-    Value,
+    Buckets, BucketsError, Counter, Gauge, Histogram, HistogramSnapshot, Metric,
+    MetricKind, Value,
 };
 pub use registry::{
     DEFAULT_MAX_SERIES, Family, FamilySnapshot, Opts, Registry, RegistryError, Series,

@@ -152,7 +152,9 @@ pub enum BucketsError {
     #[error("bucket bound {0} is not finite (the +Inf bucket is always added)")]
     NotFinite(f64),
     /// A bound not above the one before it.
-    #[error("bucket bounds must be strictly increasing, but {previous} is followed by {next}")]
+    #[error(
+        "bucket bounds must be strictly increasing, but {previous} is followed by {next}"
+    )]
     NotIncreasing {
         /// The earlier bound.
         previous: f64,
@@ -219,7 +221,9 @@ pub struct Histogram {
 impl Histogram {
     /// An empty histogram over `buckets`.
     pub fn new(buckets: Buckets) -> Self {
-        let counts = (0..=buckets.bounds().len()).map(|_| AtomicU64::new(0)).collect();
+        let counts = (0..=buckets.bounds().len())
+            .map(|_| AtomicU64::new(0))
+            .collect();
         Self {
             buckets,
             counts,
@@ -236,7 +240,10 @@ impl Histogram {
         // bucket; written this way it is "above" every bound and lands in
         // `+Inf`, as in the Go client and prometheus-client.
         #[allow(clippy::neg_cmp_op_on_partial_ord)]
-        let index = self.buckets.bounds().partition_point(|&bound| !(bound >= value));
+        let index = self
+            .buckets
+            .bounds()
+            .partition_point(|&bound| !(bound >= value));
         self.counts[index].fetch_add(1, Relaxed);
         // std has no atomic float add, so add with a compare-and-swap loop:
         // `fetch_update` retries if another thread changed the sum between

@@ -159,7 +159,12 @@ impl<M: Metric> Family<M> {
         // its names checked when it was inserted, so there is nothing to check.
         // A poisoned lock is still usable: the only write under it is one
         // `insert`, which leaves the map whole even if it panics.
-        if let Some(metric) = inner.series.read().unwrap_or_else(PoisonError::into_inner).get(labels) {
+        if let Some(metric) = inner
+            .series
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(labels)
+        {
             return Ok(Arc::clone(metric));
         }
         if !labels.names().eq(&inner.label_names) {
@@ -197,7 +202,11 @@ impl<M: Metric> Family<M> {
 
     /// The number of series created so far.
     pub fn len(&self) -> usize {
-        self.inner.series.read().unwrap_or_else(PoisonError::into_inner).len()
+        self.inner
+            .series
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
     }
 
     /// `true` before the first series is created.
@@ -207,7 +216,11 @@ impl<M: Metric> Family<M> {
 }
 
 fn join(names: &[LabelName]) -> String {
-    names.iter().map(LabelName::as_str).collect::<Vec<_>>().join(",")
+    names
+        .iter()
+        .map(LabelName::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// What the registry asks of every family, whatever its metric type, so
@@ -364,7 +377,11 @@ impl Snapshot {
     pub fn value(&self, family: &str, pairs: &[(&str, &str)]) -> Option<&Value> {
         let labels = Labels::parse(pairs).ok()?;
         let family = self.families.iter().find(|f| f.name == family)?;
-        family.series.iter().find(|s| s.labels == labels).map(|s| &s.value)
+        family
+            .series
+            .iter()
+            .find(|s| s.labels == labels)
+            .map(|s| &s.value)
     }
 }
 

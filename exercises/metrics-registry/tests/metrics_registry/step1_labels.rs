@@ -23,7 +23,15 @@ fn label_names_follow_the_prometheus_grammar() {
 
 #[test]
 fn names_outside_the_grammar_are_rejected() {
-    for name in ["", "2xx", "status-code", "queue name", "größe", "a:b", "le{"] {
+    for name in [
+        "",
+        "2xx",
+        "status-code",
+        "queue name",
+        "größe",
+        "a:b",
+        "le{",
+    ] {
         let error = LabelName::parse(name).expect_err("this is not a label name");
         assert_eq!(
             error,
@@ -119,7 +127,11 @@ fn values_may_be_any_text() {
 #[test]
 fn the_empty_label_set_is_one_series() {
     let parsed = Labels::parse(&[]).expect("no labels is a valid label set");
-    assert_eq!(parsed, Labels::empty(), "parsing no pairs gives the empty set");
+    assert_eq!(
+        parsed,
+        Labels::empty(),
+        "parsing no pairs gives the empty set"
+    );
     assert!(parsed.is_empty(), "and it is empty");
 }
 

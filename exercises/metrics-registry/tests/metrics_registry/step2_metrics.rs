@@ -32,7 +32,11 @@ fn a_gauge_goes_up_and_down_and_can_be_set() {
     assert_eq!(gauge.value(), -4, "a gauge may go below zero");
     gauge.set(7);
     assert_eq!(gauge.value(), 7, "set replaces the value");
-    assert_eq!(Metric::value(&gauge), Value::Gauge(7), "Metric::value copies it");
+    assert_eq!(
+        Metric::value(&gauge),
+        Value::Gauge(7),
+        "Metric::value copies it"
+    );
 }
 
 #[test]
@@ -98,7 +102,11 @@ fn bucket_bounds_must_be_finite() {
         "NaN compares false with everything, so check finiteness first; got {error:?}"
     );
     let valid = Buckets::new(&[-1.0, 0.0, 0.25]).expect("negative bounds are fine");
-    assert_eq!(valid.bounds(), [-1.0, 0.0, 0.25], "bounds are kept as given");
+    assert_eq!(
+        valid.bounds(),
+        [-1.0, 0.0, 0.25],
+        "bounds are kept as given"
+    );
 }
 
 #[test]
@@ -121,7 +129,11 @@ fn an_observation_lands_in_the_first_bucket_whose_bound_is_at_least_the_value() 
         "the sum is 3.45, got {}",
         snapshot.sum()
     );
-    assert_eq!(snapshot.bounds(), [0.1, 0.5, 1.0], "the snapshot keeps the bounds");
+    assert_eq!(
+        snapshot.bounds(),
+        [0.1, 0.5, 1.0],
+        "the snapshot keeps the bounds"
+    );
 }
 
 #[test]
@@ -156,7 +168,11 @@ fn a_histogram_snapshot_is_a_copy() {
     let before = histogram.snapshot();
     histogram.observe(0.5);
     histogram.observe(5.0);
-    assert_eq!(before.count(), 1, "a snapshot does not see later observations");
+    assert_eq!(
+        before.count(),
+        1,
+        "a snapshot does not see later observations"
+    );
     assert_eq!(histogram.snapshot().count(), 3, "a new snapshot does");
     assert_eq!(
         Metric::value(&histogram),

@@ -13,7 +13,9 @@ fn jobs_opts() -> Opts {
 #[test]
 fn a_family_is_registered_once() {
     let mut registry = Registry::new();
-    registry.counter(jobs_opts()).expect("the first registration succeeds");
+    registry
+        .counter(jobs_opts())
+        .expect("the first registration succeeds");
     let error = registry
         .counter(jobs_opts())
         .expect_err("a second family with the same name");
@@ -36,7 +38,9 @@ fn a_family_is_registered_once() {
 fn registration_checks_names_help_and_conventions() {
     let mut registry = Registry::new();
     assert_eq!(
-        registry.gauge(Opts::new("jobs-in-flight", "Jobs.")).expect_err("bad name"),
+        registry
+            .gauge(Opts::new("jobs-in-flight", "Jobs."))
+            .expect_err("bad name"),
         RegistryError::Label(LabelError::InvalidMetricName("jobs-in-flight".to_owned())),
         "the metric name is parsed with MetricName::parse"
     );
@@ -55,12 +59,16 @@ fn registration_checks_names_help_and_conventions() {
         "a family cannot declare a label name twice"
     );
     assert_eq!(
-        registry.gauge(Opts::new("jobs_in_flight", "  ")).expect_err("no help"),
+        registry
+            .gauge(Opts::new("jobs_in_flight", "  "))
+            .expect_err("no help"),
         RegistryError::MissingHelp("jobs_in_flight".to_owned()),
         "every family needs help text (promtool flags a missing one)"
     );
     assert_eq!(
-        registry.counter(Opts::new("jobs_processed", "Jobs.")).expect_err("no _total"),
+        registry
+            .counter(Opts::new("jobs_processed", "Jobs."))
+            .expect_err("no _total"),
         RegistryError::CounterWithoutTotal("jobs_processed".to_owned()),
         "a counter's name ends in _total (promtool flags one that does not)"
     );
@@ -82,11 +90,18 @@ fn registration_checks_names_help_and_conventions() {
 fn the_same_labels_in_any_order_update_one_series() {
     let mut registry = Registry::new();
     let jobs = registry.counter(jobs_opts()).expect("valid family");
-    jobs.with(&[("queue", "email"), ("status", "ok")]).expect("valid labels").inc();
-    jobs.with(&[("status", "ok"), ("queue", "email")]).expect("valid labels").inc();
+    jobs.with(&[("queue", "email"), ("status", "ok")])
+        .expect("valid labels")
+        .inc();
+    jobs.with(&[("status", "ok"), ("queue", "email")])
+        .expect("valid labels")
+        .inc();
     assert_eq!(jobs.len(), 1, "one label set in two orders is one series");
     assert_eq!(
-        registry.snapshot().value("jobs_processed_total", &[("queue", "email"), ("status", "ok")]),
+        registry.snapshot().value(
+            "jobs_processed_total",
+            &[("queue", "email"), ("status", "ok")]
+        ),
         Some(&Value::Counter(2)),
         "both increments went to the same series"
     );
@@ -104,7 +119,11 @@ fn a_kept_series_is_the_one_in_the_family() {
         "the second call should return the series the first one created"
     );
     first.inc_by(5);
-    assert_eq!(second.value(), 5, "so an update through one is seen through the other");
+    assert_eq!(
+        second.value(),
+        5,
+        "so an update through one is seen through the other"
+    );
 }
 
 #[test]
@@ -117,7 +136,9 @@ fn a_family_refuses_label_names_it_was_not_declared_with() {
         &[("queue", "email"), ("state", "ok")][..],
         &[][..],
     ] {
-        let error = jobs.with(pairs).expect_err("the names differ from the family's");
+        let error = jobs
+            .with(pairs)
+            .expect_err("the names differ from the family's");
         let labels = Labels::parse(pairs).expect("valid labels");
         assert_eq!(
             error,
@@ -138,12 +159,17 @@ fn the_cardinality_limit_refuses_new_label_values_with_a_clear_error() {
     let jobs = registry
         .counter(jobs_opts().max_series(2))
         .expect("valid family");
-    jobs.with(&[("queue", "email"), ("status", "ok")]).expect("first series").inc();
-    jobs.with(&[("queue", "email"), ("status", "failed")]).expect("second series").inc();
+    jobs.with(&[("queue", "email"), ("status", "ok")])
+        .expect("first series")
+        .inc();
+    jobs.with(&[("queue", "email"), ("status", "failed")])
+        .expect("second series")
+        .inc();
     let error = jobs
         .with(&[("queue", "user-4711"), ("status", "ok")])
         .expect_err("a third series is over the limit of 2");
-    let refused = Labels::parse(&[("queue", "user-4711"), ("status", "ok")]).expect("valid");
+    let refused =
+        Labels::parse(&[("queue", "user-4711"), ("status", "ok")]).expect("valid");
     assert_eq!(
         error,
         RegistryError::CardinalityLimit {
@@ -161,10 +187,15 @@ fn the_cardinality_limit_refuses_new_label_values_with_a_clear_error() {
         );
     }
     // Existing series keep working: the limit is on new series, not updates.
-    jobs.with(&[("status", "ok"), ("queue", "email")]).expect("existing series").inc();
+    jobs.with(&[("status", "ok"), ("queue", "email")])
+        .expect("existing series")
+        .inc();
     assert_eq!(jobs.len(), 2, "the refused series was not created");
     assert_eq!(
-        registry.snapshot().value("jobs_processed_total", &[("queue", "email"), ("status", "ok")]),
+        registry.snapshot().value(
+            "jobs_processed_total",
+            &[("queue", "email"), ("status", "ok")]
+        ),
         Some(&Value::Counter(2)),
         "updates to an existing series are not limited"
     );
@@ -177,15 +208,25 @@ fn a_snapshot_is_a_copy() {
     let in_flight = registry
         .gauge(Opts::new("jobs_in_flight", "Jobs running now."))
         .expect("valid family");
-    let ok = jobs.with(&[("queue", "email"), ("status", "ok")]).expect("valid");
+    let ok = jobs
+        .with(&[("queue", "email"), ("status", "ok")])
+        .expect("valid");
     ok.inc();
-    in_flight.with(&[]).expect("the one series of a family without labels").set(3);
+    in_flight
+        .with(&[])
+        .expect("the one series of a family without labels")
+        .set(3);
     let before = registry.snapshot();
     ok.inc_by(10);
     in_flight.with(&[]).expect("valid").set(0);
-    jobs.with(&[("queue", "sms"), ("status", "ok")]).expect("valid").inc();
+    jobs.with(&[("queue", "sms"), ("status", "ok")])
+        .expect("valid")
+        .inc();
     assert_eq!(
-        before.value("jobs_processed_total", &[("queue", "email"), ("status", "ok")]),
+        before.value(
+            "jobs_processed_total",
+            &[("queue", "email"), ("status", "ok")]
+        ),
         Some(&Value::Counter(1)),
         "updates after the snapshot must not change it"
     );
@@ -195,13 +236,19 @@ fn a_snapshot_is_a_copy() {
         "the gauge's copy keeps its old value"
     );
     assert_eq!(
-        before.value("jobs_processed_total", &[("queue", "sms"), ("status", "ok")]),
+        before.value(
+            "jobs_processed_total",
+            &[("queue", "sms"), ("status", "ok")]
+        ),
         None,
         "a series created after the snapshot is not in it"
     );
     let after = registry.snapshot();
     assert_eq!(
-        after.value("jobs_processed_total", &[("queue", "email"), ("status", "ok")]),
+        after.value(
+            "jobs_processed_total",
+            &[("queue", "email"), ("status", "ok")]
+        ),
         Some(&Value::Counter(11)),
         "a new snapshot sees the updates"
     );
@@ -220,22 +267,35 @@ fn a_snapshot_lists_families_by_name_and_series_by_labels() {
         .expect("valid family");
     for queue in ["sms", "email", "report"] {
         in_flight.with(&[("queue", queue)]).expect("valid").inc();
-        jobs.with(&[("status", "ok"), ("queue", queue)]).expect("valid").inc();
+        jobs.with(&[("status", "ok"), ("queue", queue)])
+            .expect("valid")
+            .inc();
     }
     let snapshot = registry.snapshot();
     let names: Vec<&str> = snapshot.families.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
-        ["job_duration_seconds", "jobs_in_flight", "jobs_processed_total"],
+        [
+            "job_duration_seconds",
+            "jobs_in_flight",
+            "jobs_processed_total"
+        ],
         "families come sorted by name, whatever the registration order"
     );
     let kinds: Vec<MetricKind> = snapshot.families.iter().map(|f| f.kind).collect();
     assert_eq!(
         kinds,
-        [MetricKind::Histogram, MetricKind::Gauge, MetricKind::Counter],
+        [
+            MetricKind::Histogram,
+            MetricKind::Gauge,
+            MetricKind::Counter
+        ],
         "each family keeps its type"
     );
-    assert_eq!(snapshot.families[1].help, "Jobs running now.", "and its help text");
+    assert_eq!(
+        snapshot.families[1].help, "Jobs running now.",
+        "and its help text"
+    );
     assert!(
         snapshot.families[0].series.is_empty(),
         "a family nobody recorded into has no series yet"
@@ -257,14 +317,18 @@ fn a_registry_is_shared_across_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Registry>();
     let mut registry = Registry::new();
-    let jobs = registry.counter(jobs_opts().max_series(4)).expect("valid family");
+    let jobs = registry
+        .counter(jobs_opts().max_series(4))
+        .expect("valid family");
     std::thread::scope(|scope| {
         for thread in 0..4 {
             let jobs = jobs.clone();
             scope.spawn(move || {
                 let queue = if thread % 2 == 0 { "email" } else { "sms" };
                 for _ in 0..1_000 {
-                    jobs.with(&[("queue", queue), ("status", "ok")]).expect("valid").inc();
+                    jobs.with(&[("queue", queue), ("status", "ok")])
+                        .expect("valid")
+                        .inc();
                 }
             });
         }
@@ -278,7 +342,10 @@ fn a_registry_is_shared_across_threads() {
     let snapshot = registry.snapshot();
     for queue in ["email", "sms"] {
         assert_eq!(
-            snapshot.value("jobs_processed_total", &[("queue", queue), ("status", "ok")]),
+            snapshot.value(
+                "jobs_processed_total",
+                &[("queue", queue), ("status", "ok")]
+            ),
             Some(&Value::Counter(2_000)),
             "two threads x 1 000 increments each: two threads racing to create a \
              series must end up sharing one, and no increment may be lost"
@@ -290,7 +357,9 @@ fn a_registry_is_shared_across_threads() {
 #[test]
 fn racing_threads_cannot_push_a_family_past_its_limit() {
     let mut registry = Registry::new();
-    let jobs = registry.counter(jobs_opts().max_series(3)).expect("valid family");
+    let jobs = registry
+        .counter(jobs_opts().max_series(3))
+        .expect("valid family");
     let refused = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for thread in 0..4 {

@@ -12,8 +12,11 @@ fn small_registry() -> Registry {
     let mut registry = Registry::new();
     let jobs = registry
         .counter(
-            Opts::new("jobs_processed_total", "Jobs processed, by queue and outcome.")
-                .labels(&["queue", "status"]),
+            Opts::new(
+                "jobs_processed_total",
+                "Jobs processed, by queue and outcome.",
+            )
+            .labels(&["queue", "status"]),
         )
         .expect("valid family");
     let in_flight = registry
@@ -26,10 +29,14 @@ fn small_registry() -> Registry {
             Buckets::new(&[0.25, 0.5, 1.0]).expect("valid buckets"),
         )
         .expect("valid family");
-    let ok = jobs.with(&[("status", "ok"), ("queue", "email")]).expect("valid");
+    let ok = jobs
+        .with(&[("status", "ok"), ("queue", "email")])
+        .expect("valid");
     ok.inc();
     ok.inc();
-    jobs.with(&[("queue", "email"), ("status", "failed")]).expect("valid").inc();
+    jobs.with(&[("queue", "email"), ("status", "failed")])
+        .expect("valid")
+        .inc();
     in_flight.with(&[]).expect("valid").set(2);
     let email = durations.with(&[("queue", "email")]).expect("valid");
     for seconds in [0.125, 0.5, 3.0] {
@@ -151,14 +158,25 @@ fn a_strict_parser_accepts_the_exposition() {
     let names: Vec<&str> = parsed.families.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(
         names,
-        ["job_duration_seconds", "jobs_in_flight", "jobs_processed_total"],
+        [
+            "job_duration_seconds",
+            "jobs_in_flight",
+            "jobs_processed_total"
+        ],
         "one HELP/TYPE group per family, in name order"
     );
     let jobs = parsed.family("jobs_processed_total");
     assert_eq!(jobs.kind, "counter", "TYPE counter");
-    assert_eq!(jobs.help, "Jobs processed, by queue and outcome.", "HELP read back");
+    assert_eq!(
+        jobs.help, "Jobs processed, by queue and outcome.",
+        "HELP read back"
+    );
     assert_eq!(jobs.samples.len(), 2, "two series");
-    assert_eq!(parsed.family("jobs_in_flight").samples[0].value, 2.0, "gauge value");
+    assert_eq!(
+        parsed.family("jobs_in_flight").samples[0].value,
+        2.0,
+        "gauge value"
+    );
 }
 
 #[test]
@@ -233,7 +251,10 @@ fn the_exposition_does_not_depend_on_the_order_of_updates() {
         forwards, backwards,
         "series sorted by labels and families by name: a HashMap's order must not leak"
     );
-    assert!(forwards.ends_with('\n'), "the last line ends with a newline too");
+    assert!(
+        forwards.ends_with('\n'),
+        "the last line ends with a newline too"
+    );
     assert!(!forwards.contains("\n\n"), "no blank lines");
 }
 

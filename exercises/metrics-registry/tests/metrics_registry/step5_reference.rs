@@ -34,8 +34,11 @@ fn ours() -> String {
     let mut registry = Registry::new();
     let jobs = registry
         .counter(
-            Opts::new("jobs_processed_total", "Jobs processed, by queue and outcome.")
-                .labels(&["queue", "status"]),
+            Opts::new(
+                "jobs_processed_total",
+                "Jobs processed, by queue and outcome.",
+            )
+            .labels(&["queue", "status"]),
         )
         .expect("valid family");
     let durations = registry
@@ -49,8 +52,13 @@ fn ours() -> String {
         .gauge(Opts::new("jobs_in_flight", "Jobs running now."))
         .expect("valid family");
     for (queue, status, seconds) in JOBS {
-        jobs.with(&[("queue", queue), ("status", status)]).expect("valid").inc();
-        durations.with(&[("queue", queue)]).expect("valid").observe(seconds);
+        jobs.with(&[("queue", queue), ("status", status)])
+            .expect("valid")
+            .inc();
+        durations
+            .with(&[("queue", queue)])
+            .expect("valid")
+            .observe(seconds);
     }
     in_flight.with(&[]).expect("valid").set(IN_FLIGHT);
     encode(&registry.snapshot())
@@ -72,10 +80,13 @@ struct QueueLabels {
 fn theirs() -> String {
     let mut registry = prometheus_client::registry::Registry::default();
     let jobs = Family::<JobLabels, Counter>::default();
-    registry.register("jobs_processed", "Jobs processed, by queue and outcome", jobs.clone());
-    let durations = Family::<QueueLabels, Histogram>::new_with_constructor(|| {
-        Histogram::new(BOUNDS)
-    });
+    registry.register(
+        "jobs_processed",
+        "Jobs processed, by queue and outcome",
+        jobs.clone(),
+    );
+    let durations =
+        Family::<QueueLabels, Histogram>::new_with_constructor(|| Histogram::new(BOUNDS));
     registry.register(
         "job_duration_seconds",
         "How long a job took, in seconds",
@@ -85,8 +96,14 @@ fn theirs() -> String {
     registry.register("jobs_in_flight", "Jobs running now", in_flight.clone());
     for (queue, status, seconds) in JOBS {
         let (queue, status) = (queue.to_owned(), status.to_owned());
-        jobs.get_or_create(&JobLabels { queue: queue.clone(), status }).inc();
-        durations.get_or_create(&QueueLabels { queue }).observe(seconds);
+        jobs.get_or_create(&JobLabels {
+            queue: queue.clone(),
+            status,
+        })
+        .inc();
+        durations
+            .get_or_create(&QueueLabels { queue })
+            .observe(seconds);
     }
     in_flight.set(IN_FLIGHT);
     let mut text = String::new();
@@ -111,8 +128,11 @@ fn points(text: &str) -> (Vec<Point>, BTreeMap<String, String>) {
         .expect("prometheus-parse reads the text");
     let mut points = Vec::new();
     for sample in scrape.samples {
-        let labels: BTreeMap<String, String> =
-            sample.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let labels: BTreeMap<String, String> = sample
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         match sample.value {
             Value::Counter(value) | Value::Gauge(value) | Value::Untyped(value) => {
                 points.push(Point {
@@ -197,8 +217,10 @@ fn what_differs_is_openmetrics_and_prometheus_clients_conventions() {
             .expect("the line is there")
     };
     assert!(
-        first_line(&theirs, "job_duration_seconds_sum") < first_line(&theirs, "job_duration_seconds_bucket")
-            && first_line(&ours, "job_duration_seconds_bucket") < first_line(&ours, "job_duration_seconds_sum"),
+        first_line(&theirs, "job_duration_seconds_sum")
+            < first_line(&theirs, "job_duration_seconds_bucket")
+            && first_line(&ours, "job_duration_seconds_bucket")
+                < first_line(&ours, "job_duration_seconds_sum"),
         "prometheus-client writes _sum and _count before the buckets, this crate after; \
          inside a family's group the order is free"
     );
@@ -217,12 +239,19 @@ fn label_values_are_escaped_as_prometheus_client_escapes_them() {
     let mut reference = prometheus_client::registry::Registry::default();
     let family = Family::<QueueLabels, Counter>::default();
     reference.register("jobs_processed", "Jobs", family.clone());
-    family.get_or_create(&QueueLabels { queue: nasty.to_owned() }).inc();
+    family
+        .get_or_create(&QueueLabels {
+            queue: nasty.to_owned(),
+        })
+        .inc();
     let mut theirs = String::new();
     prometheus_client::encoding::text::encode(&mut theirs, &reference).expect("encodes");
 
     let line = "jobs_processed_total{queue=\"a\\\"b\\\\c\\nd\"} 1\n";
-    assert!(theirs.contains(line), "prometheus-client writes {line:?}:\n{theirs}");
+    assert!(
+        theirs.contains(line),
+        "prometheus-client writes {line:?}:\n{theirs}"
+    );
     assert!(ours.contains(line), "so should we:\n{ours}");
 }
 

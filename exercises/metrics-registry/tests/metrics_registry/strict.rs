@@ -19,6 +19,9 @@
 
 use std::collections::HashSet;
 
+/// Label pairs as written on a line.
+type Pairs = Vec<(String, String)>;
+
 /// A parsed exposition: its families in the order they appear.
 #[derive(Debug)]
 pub(crate) struct Exposition {
@@ -38,7 +41,7 @@ pub(crate) struct Family {
 #[derive(Debug, Clone)]
 pub(crate) struct Sample {
     pub(crate) name: String,
-    pub(crate) labels: Vec<(String, String)>,
+    pub(crate) labels: Pairs,
     pub(crate) value: f64,
 }
 
@@ -55,7 +58,10 @@ impl Exposition {
 impl Sample {
     /// The value of label `name`.
     pub(crate) fn label(&self, name: &str) -> Option<&str> {
-        self.labels.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.labels
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -68,7 +74,7 @@ pub(crate) fn parse(text: &str) -> Result<Exposition, String> {
     let body = text
         .strip_suffix('\n')
         .ok_or("the exposition must end with a newline")?;
-    let mut seen_series: HashSet<(String, Vec<(String, String)>)> = HashSet::new();
+    let mut seen_series: HashSet<(String, Pairs)> = HashSet::new();
     let mut lines = body.split('\n').zip(1..);
     while let Some((line, n)) = lines.next() {
         if let Some(rest) = line.strip_prefix("# HELP ") {
@@ -90,7 +96,9 @@ pub(crate) fn parse(text: &str) -> Result<Exposition, String> {
                 .strip_prefix("# TYPE ")
                 .and_then(|t| t.strip_prefix(name))
                 .and_then(|t| t.strip_prefix(' '))
-                .ok_or(format!("line {n}: expected `# TYPE {name} ...`, got {type_line:?}"))?;
+                .ok_or(format!(
+                    "line {n}: expected `# TYPE {name} ...`, got {type_line:?}"
+                ))?;
             if !matches!(kind, "counter" | "gauge" | "histogram") {
                 return Err(format!("line {n}: unknown type {kind:?}"));
             }
@@ -138,7 +146,9 @@ pub(crate) fn parse(text: &str) -> Result<Exposition, String> {
 fn check_name(name: &str, metric: bool) -> Result<(), String> {
     let extra = |b: u8| metric && b == b':';
     let mut bytes = name.bytes();
-    let first = bytes.next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || extra(b));
+    let first = bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || extra(b));
     if first && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || extra(b)) {
         Ok(())
     } else {
@@ -159,7 +169,9 @@ fn unescape(text: &str, label_value: bool) -> Result<String, String> {
             Some('\\') => out.push('\\'),
             Some('n') => out.push('\n'),
             Some('"') if label_value => out.push('"'),
-            other => return Err(format!("invalid escape sequence \\{other:?} in {text:?}")),
+            other => {
+                return Err(format!("invalid escape sequence \\{other:?} in {text:?}"));
+            }
         }
     }
     Ok(out)
@@ -170,7 +182,7 @@ fn parse_sample(line: &str) -> Result<Sample, String> {
     let name = &line[..name_end];
     check_name(name, true)?;
     let mut rest = &line[name_end..];
-    let mut labels: Vec<(String, String)> = Vec::new();
+    let mut labels: Pairs = Vec::new();
     if let Some(after_brace) = rest.strip_prefix('{') {
         rest = after_brace;
         loop {
@@ -218,8 +230,13 @@ fn parse_sample(line: &str) -> Result<Sample, String> {
         "+Inf" => f64::INFINITY,
         "-Inf" => f64::NEG_INFINITY,
         "NaN" => f64::NAN,
-        _ if token.bytes().any(|b| !(b.is_ascii_digit() || b"+-.eE".contains(&b))) => {
-            return Err(format!("{token:?} is not a sample value (timestamps are not written)"));
+        _ if token
+            .bytes()
+            .any(|b| !(b.is_ascii_digit() || b"+-.eE".contains(&b))) =>
+        {
+            return Err(format!(
+                "{token:?} is not a sample value (timestamps are not written)"
+            ));
         }
         _ => token.parse().map_err(|e| format!("{token:?}: {e}"))?,
     };
@@ -237,10 +254,14 @@ pub(crate) fn check_histograms(exposition: &Exposition) -> Result<(), String> {
     for family in exposition.families.iter().filter(|f| f.kind == "histogram") {
         let name = &family.name;
         // Group the samples by their labels without `le`, keeping line order.
-        let mut series: Vec<(Vec<(String, String)>, Vec<&Sample>)> = Vec::new();
+        let mut series: Vec<(Pairs, Vec<&Sample>)> = Vec::new();
         for sample in &family.samples {
-            let mut key: Vec<(String, String)> =
-                sample.labels.iter().filter(|(l, _)| l != "le").cloned().collect();
+            let mut key: Vec<(String, String)> = sample
+                .labels
+                .iter()
+                .filter(|(l, _)| l != "le")
+                .cloned()
+                .collect();
             key.sort();
             match series.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, samples)) => samples.push(sample),
@@ -252,10 +273,14 @@ pub(crate) fn check_histograms(exposition: &Exposition) -> Result<(), String> {
                 .iter()
                 .filter(|s| s.name.ends_with("_bucket"))
                 .map(|s| {
-                    let le = s.label("le").ok_or(format!("{name}: a bucket without le"))?;
+                    let le = s
+                        .label("le")
+                        .ok_or(format!("{name}: a bucket without le"))?;
                     let bound = match le {
                         "+Inf" => f64::INFINITY,
-                        other => other.parse().map_err(|_| format!("{name}: le={other:?}"))?,
+                        other => {
+                            other.parse().map_err(|_| format!("{name}: le={other:?}"))?
+                        }
                     };
                     Ok((bound, s.value))
                 })
@@ -270,18 +295,28 @@ pub(crate) fn check_histograms(exposition: &Exposition) -> Result<(), String> {
             let count = one("_count")?;
             one("_sum")?;
             if buckets.windows(2).any(|w| w[1].0 <= w[0].0) {
-                return Err(format!("{name}{key:?}: le values must increase: {buckets:?}"));
+                return Err(format!(
+                    "{name}{key:?}: le values must increase: {buckets:?}"
+                ));
             }
             if buckets.windows(2).any(|w| w[1].1 < w[0].1) {
-                return Err(format!("{name}{key:?}: bucket counts must be cumulative: {buckets:?}"));
+                return Err(format!(
+                    "{name}{key:?}: bucket counts must be cumulative: {buckets:?}"
+                ));
             }
             match buckets.last() {
                 Some(&(bound, inf)) if bound == f64::INFINITY => {
                     if inf != count {
-                        return Err(format!("{name}{key:?}: +Inf is {inf} but _count is {count}"));
+                        return Err(format!(
+                            "{name}{key:?}: +Inf is {inf} but _count is {count}"
+                        ));
                     }
                 }
-                _ => return Err(format!("{name}{key:?}: the last bucket must be le=\"+Inf\"")),
+                _ => {
+                    return Err(format!(
+                        "{name}{key:?}: the last bucket must be le=\"+Inf\""
+                    ));
+                }
             }
         }
     }
