@@ -1,0 +1,184 @@
+//! Step 1: metric names, label names and label sets.
+//!
+//! A series is a metric name plus a set of label pairs. The set has no order:
+//! `{status="ok",queue="email"}` and `{queue="email",status="ok"}` are one
+//! series, so [`Labels`] sorts its pairs by name when it is built. Once the
+//! pairs are sorted, the derived `Eq`, `Hash` and `Ord` compare label sets as
+//! sets, and the sorted `Labels` *is* the series key.
+
+use std::fmt;
+
+/// Why a name or a label set was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    /// A label name outside `[a-zA-Z_][a-zA-Z0-9_]*`.
+    #[error("invalid label name {0:?}: it must match [a-zA-Z_][a-zA-Z0-9_]*")]
+    InvalidLabelName(String),
+    /// A label name starting with `__`.
+    #[error("label name {0:?} starts with `__`, a prefix Prometheus reserves for itself")]
+    ReservedLabelName(String),
+    /// A metric name outside `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    #[error("invalid metric name {0:?}: it must match [a-zA-Z_:][a-zA-Z0-9_:]*")]
+    InvalidMetricName(String),
+    /// The same label name twice in one label set.
+    #[error("label {0:?} appears twice in one label set")]
+    DuplicateLabel(String),
+}
+
+/// `true` if `name` is one character of `first` followed by characters of
+/// `rest`: the shape of both grammars, which differ only in the colon.
+fn matches_grammar(name: &str, first: fn(u8) -> bool, rest: fn(u8) -> bool) -> bool {
+    // Bytes, not chars: both grammars are ASCII, and any byte of a multi-byte
+    // UTF-8 character is >= 0x80, so it fails both tests as it should.
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(first) && bytes.all(rest)
+}
+
+/// A label name: `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with `__`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LabelName(String);
+
+impl LabelName {
+    /// Checks `name` against the label-name grammar.
+    ///
+    /// # Errors
+    ///
+    /// [`LabelError::InvalidLabelName`] outside the grammar, and
+    /// [`LabelError::ReservedLabelName`] for a `__` prefix (Prometheus uses
+    /// `__name__`, `__address__` and friends internally).
+    pub fn parse(name: &str) -> Result<Self, LabelError> {
+        let first = |b: u8| b.is_ascii_alphabetic() || b == b'_';
+        let rest = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        if !matches_grammar(name, first, rest) {
+            return Err(LabelError::InvalidLabelName(name.to_owned()));
+        }
+        if name.starts_with("__") {
+            return Err(LabelError::ReservedLabelName(name.to_owned()));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for LabelName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A metric name: `[a-zA-Z_:][a-zA-Z0-9_:]*` (colons are allowed, by
+/// convention for recording rules only).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MetricName(String);
+
+impl MetricName {
+    /// Checks `name` against the metric-name grammar.
+    ///
+    /// # Errors
+    ///
+    /// [`LabelError::InvalidMetricName`] outside the grammar.
+    pub fn parse(name: &str) -> Result<Self, LabelError> {
+        let first = |b: u8| b.is_ascii_alphabetic() || b == b'_' || b == b':';
+        let rest = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b':';
+        if matches_grammar(name, first, rest) {
+            Ok(Self(name.to_owned()))
+        } else {
+            Err(LabelError::InvalidMetricName(name.to_owned()))
+        }
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for MetricName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A label set, its pairs sorted by name: the key of one series in a family.
+///
+/// A sorted `Vec`, not a `BTreeMap<LabelName, String>`: both derive `Eq`,
+/// `Hash` and `Ord` over the sorted pairs, but a label set is built once and
+/// then only hashed and compared (on every update of the series), and one
+/// contiguous `Vec` is cheaper to hash than a tree of nodes. The rejected
+/// alternative, a `String` key such as `queue=email,status=ok`, is ambiguous:
+/// the value `email,status=ok` with no second label gives the same string.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Labels(Vec<(LabelName, String)>);
+
+impl Labels {
+    /// The empty label set, for a family declared with no labels.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// Parses `(name, value)` pairs in any order into a sorted label set.
+    /// Values may be any text; the exposition escapes them.
+    ///
+    /// # Errors
+    ///
+    /// A [`LabelError`] for an invalid or reserved name, or a name given twice.
+    pub fn parse(pairs: &[(&str, &str)]) -> Result<Self, LabelError> {
+        let mut sorted = pairs
+            .iter()
+            .map(|&(name, value)| Ok((LabelName::parse(name)?, value.to_owned())))
+            .collect::<Result<Vec<_>, LabelError>>()?;
+        // Sort by name only: with unique names the values never decide.
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        // After sorting, a repeated name sits next to itself.
+        if let Some(pair) = sorted.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(LabelError::DuplicateLabel(pair[0].0.to_string()));
+        }
+        Ok(Self(sorted))
+    }
+
+    /// The pairs, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    /// The names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &LabelName> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
+    /// The value of the label `name`, if the set has it.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.iter().find(|&(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// The number of pairs.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// `true` for the empty label set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// `{queue="email",status="ok"}`, values written as Rust string literals: for
+/// error messages and logs, not for the exposition (which escapes differently).
+impl fmt::Display for Labels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("{")?;
+        for (i, (name, value)) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{name}={value:?}")?;
+        }
+        f.write_str("}")
+    }
+}
