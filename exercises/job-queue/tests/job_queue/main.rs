@@ -1,0 +1,1 @@
+//! Tests of the job queue (placeholder while the API settles).

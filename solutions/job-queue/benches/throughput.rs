@@ -1,0 +1,2 @@
+//! Throughput of the queue against redis-benchmark (placeholder).
+fn main() {}
