@@ -116,11 +116,9 @@ impl<S: EffectStore> Idempotent<S> {
     where
         F: FnOnce(&Claim) -> Result<S::Effect, E>,
     {
-        let effect = decide(claim).map_err(HandleError::Handler)?;
-        self.store
-            .apply_once(claim.id(), &effect)
-            .await
-            .map_err(HandleError::Store)
+        // TODO: decide the effect (an error is `HandleError::Handler`), then
+        // `apply_once` it under the claim's id (`HandleError::Store`).
+        todo!("Idempotent::handle: decide, then apply once")
     }
 }
 
@@ -134,12 +132,11 @@ impl<S: EffectStore> Idempotent<S> {
 /// `HINCRBY` is already queued.
 static CREDIT_ONCE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
+        // TODO: SET the marker with NX and PX <ttl>; it returns false when
+        // the marker already exists: then return 0. Else HINCRBY the
+        // account's balance by the cents and return 1.
         r"
-        if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-            return 0
-        end
-        redis.call('HINCRBY', KEYS[2], ARGV[2], ARGV[3])
-        return 1
+        return redis.error_reply('CREDIT_ONCE: write this script (idempotent.rs)')
         ",
     )
 });
@@ -203,20 +200,9 @@ impl EffectStore for RedisLedger {
     type Error = RedisError;
 
     async fn apply_once(&self, job: &JobId, effect: &Credit) -> Result<Applied, RedisError> {
-        let ttl_ms = u64::try_from(self.marker_ttl.as_millis()).unwrap_or(u64::MAX);
-        let applied: i64 = CREDIT_ONCE
-            .key(self.marker_key(job))
-            .key(&self.balances)
-            .arg(ttl_ms)
-            .arg(&effect.account)
-            .arg(effect.cents)
-            .invoke_async(&mut self.connection.clone())
-            .await?;
-        Ok(if applied == 1 {
-            Applied::Now
-        } else {
-            Applied::Already
-        })
+        // TODO: invoke CREDIT_ONCE (KEYS: the marker, the balances; ARGV:
+        // the TTL in ms, the account, the cents); 1 is `Applied::Now`.
+        todo!("RedisLedger::apply_once: credit and mark in one script")
     }
 }
 
@@ -257,11 +243,9 @@ impl EffectStore for MemoryLedger {
     type Error = Never;
 
     async fn apply_once(&self, job: &JobId, effect: &Credit) -> Result<Applied, Never> {
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
-        if !state.done.insert(job.clone()) {
-            return Ok(Applied::Already);
-        }
-        *state.balances.entry(effect.account.clone()).or_default() += effect.cents;
-        Ok(Applied::Now)
+        // TODO: under one lock: `state.done.insert(job.clone())` is false
+        // for a job seen before (Already); else add the cents to the
+        // account's balance (Now).
+        todo!("MemoryLedger::apply_once: mark and credit under one lock")
     }
 }

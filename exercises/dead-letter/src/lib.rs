@@ -1,4 +1,4 @@
-//! # Day 139: dead letters, re-drive and idempotency (reference solution)
+//! # Day 139: dead letters, re-drive and idempotency (exercise)
 //!
 //! Day 137 decided which errors to retry; Day 136 built a queue that
 //! delivers every job at least once. This crate handles what comes after:
@@ -21,8 +21,18 @@
 //!
 //! One module per step, plus `queue.rs`, which holds the
 //! [`DeadLetterQueue`] handle, its keys and a census of where every job
-//! is; `lib.rs` only re-exports. The tests are the exercise's own
-//! (`exercises/dead-letter/tests/`), each against a private `redis-server`.
+//! is (complete: not a step); `lib.rs` only re-exports. The tests are in
+//! `tests/dead_letter/`, one file per step, each test against a private
+//! `redis-server` (6.2 or newer must be installed).
+//!
+//! Every `todo!()` is yours to replace, and so are the three Lua scripts
+//! that return an error saying "write this script"; the `// TODO` above
+//! each says what to do. `cargo test -p dead-letter` tells you which step
+//! is next, and `cargo workbook hint dead-letter` gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 mod idempotent;
 mod queue;

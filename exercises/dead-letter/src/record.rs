@@ -66,22 +66,19 @@ impl FromStr for DeadKind {
     type Err = UnknownKind;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
-            .ok_or_else(|| UnknownKind(text.to_owned()))
+        // TODO: find the kind in `Self::ALL` whose `as_str()` is `text`, or
+        // return `UnknownKind` holding the text.
+        todo!("DeadKind::from_str: parse a kind's name")
     }
 }
 
 /// The messages of `error` and of every error below it, top first: the
 /// error's `Display`, then its `source()`'s, and so on.
 pub fn causes(error: &(dyn Error + 'static)) -> Vec<String> {
-    // `successors` walks the chain; `|&e|` because the closure gets a
-    // reference to the previous item and must return the next borrow of the
-    // error, not of the closure's argument.
-    std::iter::successors(Some(error), |&e| e.source())
-        .map(ToString::to_string)
-        .collect()
+    // TODO: start at `error`, then follow `source()` until it returns None,
+    // collecting each error's `to_string()`. `std::iter::successors` does
+    // the walk in one expression (a `while let` loop is fine too).
+    todo!("causes: walk the source() chain")
 }
 
 /// One dead job, as stored (JSON) in the `P:dead` list.
@@ -116,27 +113,22 @@ impl DeadLetter {
         error: &(dyn Error + 'static),
         payload: Option<String>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            kind,
-            attempts,
-            failed_at_ms,
-            causes: causes(error),
-            payload,
-        }
+        // TODO: fill in the fields; the messages come from `causes(error)`.
+        todo!("DeadLetter::new: build the record")
     }
 
     /// The record as one line of JSON, the form `P:dead` holds.
     pub fn to_json(&self) -> String {
-        // A struct of strings and integers always serialises; the only
-        // failures serde_json can report here are a map with non-string keys
-        // or a failing `Serialize` impl, and this type has neither.
-        serde_json::to_string(self).expect("a DeadLetter always serialises")
+        // TODO: `serde_json::to_string` (one line, no newlines). It cannot
+        // fail for this struct of strings and integers: say so in the
+        // `expect` message.
+        todo!("DeadLetter::to_json: serialise the record")
     }
 
     /// Parse a record written by [`DeadLetter::to_json`].
     pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+        // TODO: `serde_json::from_str`.
+        todo!("DeadLetter::from_json: parse a record")
     }
 }
 
@@ -149,16 +141,9 @@ impl DeadLetter {
 /// ```
 impl fmt::Display for DeadLetter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = if self.attempts == 1 { "" } else { "s" };
-        write!(
-            f,
-            "job {}: {} after {} attempt{plural}",
-            self.id, self.kind, self.attempts
-        )?;
-        for (depth, cause) in self.causes.iter().enumerate() {
-            let label = if depth == 0 { "error" } else { "caused by" };
-            write!(f, "\n  {label}: {cause}")?;
-        }
-        Ok(())
+        // TODO: "job <id>: <kind> after <n> attempt(s)", then for each cause
+        // a new line: "  error: <first>" and "  caused by: <next>" for the
+        // rest. "attempt" is singular for 1.
+        todo!("DeadLetter as Display: the job, then one line per cause")
     }
 }

@@ -87,16 +87,11 @@ static SCHEDULE: LazyLock<Script> = LazyLock::new(|| {
 /// `RPUSH`, so `LRANGE dead 0 -1` reads oldest first, like a log.
 static BURY: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
+        // TODO: like SCHEDULE above: check the token, take the id out of
+        // processing, leases and claims, delete its attempt count, and RPUSH
+        // the record on the dead list. Leave `P:jobs` alone.
         r"
-        if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then
-            return 0
-        end
-        redis.call('LREM', KEYS[1], 1, ARGV[1])
-        redis.call('ZREM', KEYS[2], ARGV[1])
-        redis.call('HDEL', KEYS[3], ARGV[1])
-        redis.call('HDEL', KEYS[4], ARGV[1])
-        redis.call('RPUSH', KEYS[5], ARGV[3])
-        return 1
+        return redis.error_reply('BURY: write this script (settle.rs)')
         ",
     )
 });
@@ -136,41 +131,20 @@ impl DeadLetterQueue {
         claim: &Claim,
         error: &(dyn Error + 'static),
     ) -> Result<Settled, AckError> {
-        let attempt = claim.attempt();
-        let kind = if classify(error) == ErrorClass::Permanent {
-            DeadKind::Permanent
-        } else if attempt >= self.policy.max_attempts().get() {
-            DeadKind::Exhausted
-        } else {
-            let due_ms = self.due_ms(attempt);
-            self.schedule(claim, due_ms).await?;
-            return Ok(Settled::Retry { due_ms });
-        };
-        let record = DeadLetter::new(
-            claim.id().as_str(),
-            kind,
-            attempt,
-            self.queue.now_ms(),
-            error,
-            Some(claim.payload().to_owned()),
-        );
-        self.bury(claim.id().as_str(), claim.token(), &record)
-            .await?;
-        Ok(Settled::Dead(kind))
+        // TODO: permanent (by `classify`) -> bury as Permanent; else the
+        // last attempt (`claim.attempt()` >= the policy's `max_attempts()`)
+        // -> bury as Exhausted; else `self.schedule` at `self.due_ms(..)`
+        // and return `Settled::Retry`. The record's time is
+        // `self.queue.now_ms()`, its payload the claim's.
+        todo!("DeadLetterQueue::settle: retry later or dead-letter")
     }
 
     /// Dead-letter a job the queue could not read, with what is wrong with
     /// it (the parse error, for a payload that is not JSON) as the cause.
     pub async fn bury_malformed(&self, job: &MalformedJob) -> Result<(), AckError> {
-        let record = DeadLetter::new(
-            job.id(),
-            DeadKind::Malformed,
-            job.attempt(),
-            self.queue.now_ms(),
-            job.problem(),
-            job.payload().map(str::to_owned),
-        );
-        self.bury(job.id(), job.token(), &record).await
+        // TODO: a Malformed record whose error is `job.problem()` (its
+        // source is the parse error), buried under the job's token.
+        todo!("DeadLetterQueue::bury_malformed: dead-letter an unreadable job")
     }
 
     /// Check a fresh claim before running its handler: a job claimed more
@@ -179,59 +153,29 @@ impl DeadLetterQueue {
     /// [`DeadKind::Exhausted`] instead of being handed to one more worker.
     /// Returns the claim if it may run.
     pub async fn admit(&self, claim: Claim) -> Result<Option<Claim>, AckError> {
-        let allowed = self.policy.max_attempts().get();
-        if claim.attempt() <= allowed {
-            return Ok(Some(claim));
-        }
-        let error = TooManyClaims {
-            claims: claim.attempt(),
-            allowed,
-            source: LeaseExpired,
-        };
-        let record = DeadLetter::new(
-            claim.id().as_str(),
-            DeadKind::Exhausted,
-            claim.attempt(),
-            self.queue.now_ms(),
-            &error,
-            Some(claim.payload().to_owned()),
-        );
-        self.bury(claim.id().as_str(), claim.token(), &record)
-            .await?;
-        Ok(None)
+        // TODO: within the policy's attempts, hand the claim back. Beyond
+        // them, bury it as Exhausted with a `TooManyClaims` error (whose
+        // source is `LeaseExpired`) and return None.
+        todo!("DeadLetterQueue::admit: stop a poison message")
     }
 
     /// Move every scheduled job whose time has come (up to
     /// [`PROMOTE_BATCH`]) back to `pending`; returns their ids. Run it on a
     /// timer, next to the reaper.
     pub async fn promote(&self) -> Result<Vec<String>, RedisError> {
-        PROMOTE
-            .key(self.keys.scheduled())
-            .key(self.keys.queue().pending())
-            .arg(self.queue.now_ms())
-            .arg(PROMOTE_BATCH)
-            .invoke_async(&mut self.connection())
-            .await
+        // TODO: invoke PROMOTE with its KEYS and ARGV, in the order its
+        // comment gives (see `schedule` below for how).
+        todo!("DeadLetterQueue::promote: move due jobs back to pending")
     }
 
     /// When the retry after claim number `attempt` is due: now plus the
     /// policy's jittered backoff for retry `attempt - 1`.
     fn due_ms(&self, attempt: u32) -> u64 {
-        let policy = &self.policy;
-        // A fresh `Delays` per call, advanced to this retry: the queue
-        // stores no per-job jitter state, so decorrelated jitter restarts
-        // from the base each time (full and equal jitter do not care).
-        let nth = usize::try_from(attempt.saturating_sub(1)).unwrap_or(usize::MAX);
-        let delay = {
-            let mut rng = self.rng.lock().unwrap_or_else(|poison| poison.into_inner());
-            policy
-                .backoff()
-                .delays(policy.jitter(), &mut *rng)
-                .nth(nth)
-                .expect("the delay iterator never ends")
-        };
-        let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-        self.queue.now_ms().saturating_add(delay_ms)
+        // TODO: the delay is element `attempt - 1` of
+        // `policy.backoff().delays(policy.jitter(), &mut *rng)` (Day 137),
+        // with `rng` the locked `self.rng`. Add it, in ms, to
+        // `self.queue.now_ms()`, saturating.
+        todo!("DeadLetterQueue::due_ms: now plus the jittered backoff")
     }
 
     async fn schedule(&self, claim: &Claim, due_ms: u64) -> Result<(), AckError> {
@@ -258,22 +202,9 @@ impl DeadLetterQueue {
         token: ClaimToken,
         record: &DeadLetter,
     ) -> Result<(), AckError> {
-        let keys = &self.keys;
-        let moved: i64 = BURY
-            .key(keys.queue().processing())
-            .key(keys.queue().leases())
-            .key(keys.queue().claims())
-            .key(keys.queue().attempts())
-            .key(keys.dead())
-            .arg(id)
-            .arg(token.0)
-            .arg(record.to_json())
-            .invoke_async(&mut self.connection())
-            .await?;
-        if moved == 0 {
-            return Err(lease_lost(id, token));
-        }
-        Ok(())
+        // TODO: invoke BURY (KEYS and ARGV in its comment's order) with the
+        // record as JSON; 0 means the token lost the job: `lease_lost`.
+        todo!("DeadLetterQueue::bury: the atomic move to the dead list")
     }
 }
 
