@@ -199,7 +199,11 @@ impl EffectStore for RedisLedger {
     type Effect = Credit;
     type Error = RedisError;
 
-    async fn apply_once(&self, job: &JobId, effect: &Credit) -> Result<Applied, RedisError> {
+    async fn apply_once(
+        &self,
+        job: &JobId,
+        effect: &Credit,
+    ) -> Result<Applied, RedisError> {
         // TODO: invoke CREDIT_ONCE (KEYS: the marker, the balances; ARGV:
         // the TTL in ms, the account, the cents); 1 is `Applied::Now`.
         todo!("RedisLedger::apply_once: credit and mark in one script")
@@ -233,7 +237,10 @@ impl MemoryLedger {
 
     /// The balance of `account`, in cents.
     pub fn balance(&self, account: &str) -> i64 {
-        let state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
+        let state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         state.balances.get(account).copied().unwrap_or(0)
     }
 }

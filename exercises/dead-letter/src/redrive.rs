@@ -98,7 +98,11 @@ impl DeadLetterQueue {
     /// It reads the whole list (`LRANGE`), which is fine for thousands of
     /// records; a dead-letter list that holds millions is an incident of
     /// its own.
-    pub async fn redrive(&self, filter: &Filter, mode: Mode) -> Result<Report, RedisError> {
+    pub async fn redrive(
+        &self,
+        filter: &Filter,
+        mode: Mode,
+    ) -> Result<Report, RedisError> {
         // TODO: LRANGE the whole dead list. For each entry keep the exact
         // text (the script removes it by text), parse it with
         // `parse_record`: an unreadable one is `Skipped::Unreadable`. For a

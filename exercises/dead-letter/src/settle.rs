@@ -56,7 +56,9 @@ pub struct TooManyClaims {
 
 /// The cause under [`TooManyClaims`].
 #[derive(Debug, thiserror::Error)]
-#[error("earlier leases expired before the job was settled: its worker crashed or stalled")]
+#[error(
+    "earlier leases expired before the job was settled: its worker crashed or stalled"
+)]
 pub struct LeaseExpired;
 
 /// KEYS: processing, leases, claims, scheduled. ARGV: id, token, due (ms).

@@ -202,7 +202,11 @@ impl EffectStore for RedisLedger {
     type Effect = Credit;
     type Error = RedisError;
 
-    async fn apply_once(&self, job: &JobId, effect: &Credit) -> Result<Applied, RedisError> {
+    async fn apply_once(
+        &self,
+        job: &JobId,
+        effect: &Credit,
+    ) -> Result<Applied, RedisError> {
         let ttl_ms = u64::try_from(self.marker_ttl.as_millis()).unwrap_or(u64::MAX);
         let applied: i64 = CREDIT_ONCE
             .key(self.marker_key(job))
@@ -247,7 +251,10 @@ impl MemoryLedger {
 
     /// The balance of `account`, in cents.
     pub fn balance(&self, account: &str) -> i64 {
-        let state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
+        let state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         state.balances.get(account).copied().unwrap_or(0)
     }
 }
@@ -257,7 +264,10 @@ impl EffectStore for MemoryLedger {
     type Error = Never;
 
     async fn apply_once(&self, job: &JobId, effect: &Credit) -> Result<Applied, Never> {
-        let mut state = self.state.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if !state.done.insert(job.clone()) {
             return Ok(Applied::Already);
         }

@@ -31,7 +31,8 @@ mod redrive;
 mod settle;
 
 pub use idempotent::{
-    Applied, Credit, EffectStore, HandleError, Idempotent, MemoryLedger, Never, RedisLedger,
+    Applied, Credit, EffectStore, HandleError, Idempotent, MemoryLedger, Never,
+    RedisLedger,
 };
 pub use queue::{Census, DeadKeys, DeadLetterQueue, UnreadableRecord};
 pub use record::{DeadKind, DeadLetter, UnknownKind, causes};

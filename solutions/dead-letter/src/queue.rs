@@ -84,16 +84,12 @@ impl Census {
     /// Every id in one of the four places, sorted, repeats kept: for a
     /// healthy queue this equals [`Census::stored`].
     pub fn placed(&self) -> Vec<String> {
-        let mut all: Vec<String> = [
-            &self.pending,
-            &self.processing,
-            &self.scheduled,
-            &self.dead,
-        ]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+        let mut all: Vec<String> =
+            [&self.pending, &self.processing, &self.scheduled, &self.dead]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
         all.sort();
         all
     }
@@ -189,13 +185,7 @@ impl DeadLetterQueue {
     /// seen twice or missed while it moves.
     pub async fn census(&self) -> Result<Census, RedisError> {
         let keys = &self.keys;
-        let (pending, processing, scheduled, dead, mut stored): (
-            Vec<String>,
-            Vec<String>,
-            Vec<String>,
-            Vec<String>,
-            Vec<String>,
-        ) = redis::pipe()
+        let (pending, processing, scheduled, dead, mut stored): FiveLists = redis::pipe()
             .atomic()
             .lrange(keys.queue().pending(), 0, -1)
             .lrange(keys.queue().processing(), 0, -1)
@@ -221,6 +211,15 @@ impl DeadLetterQueue {
         Ok(census)
     }
 }
+
+/// The census's five replies, in pipeline order.
+type FiveLists = (
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+);
 
 /// A `P:dead` entry that is not a [`DeadLetter`] (pushed by hand, or by a
 /// newer version with another format).

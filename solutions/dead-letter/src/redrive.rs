@@ -103,7 +103,11 @@ impl DeadLetterQueue {
     /// It reads the whole list (`LRANGE`), which is fine for thousands of
     /// records; a dead-letter list that holds millions is an incident of
     /// its own.
-    pub async fn redrive(&self, filter: &Filter, mode: Mode) -> Result<Report, RedisError> {
+    pub async fn redrive(
+        &self,
+        filter: &Filter,
+        mode: Mode,
+    ) -> Result<Report, RedisError> {
         let raw: Vec<String> = redis::cmd("LRANGE")
             .arg(self.keys.dead())
             .arg(0)
@@ -140,7 +144,9 @@ impl DeadLetterQueue {
         if let Filter::Ids(ids) = filter {
             for id in ids {
                 if seen.insert(id.as_str().to_owned()) {
-                    report.skipped.push(Skipped::NotDead(id.as_str().to_owned()));
+                    report
+                        .skipped
+                        .push(Skipped::NotDead(id.as_str().to_owned()));
                 }
             }
         }

@@ -85,7 +85,10 @@ fn the_json_is_readable_with_the_kind_in_lowercase_and_the_causes_in_a_list() {
         serde_json::json!(["no reply in 2s"]),
         "the causes should be a JSON list of messages, got {value}"
     );
-    assert_eq!(value["id"], "job-1", "the id should be a field, got {value}");
+    assert_eq!(
+        value["id"], "job-1",
+        "the id should be a field, got {value}"
+    );
 }
 
 #[test]
@@ -99,7 +102,8 @@ fn a_record_that_is_not_json_is_refused_not_panicked_on() {
 
 #[test]
 fn a_record_prints_the_job_then_each_cause_on_its_own_line() {
-    let record = DeadLetter::new("mail-7", DeadKind::Permanent, 1, 0, &refused_chain(), None);
+    let record =
+        DeadLetter::new("mail-7", DeadKind::Permanent, 1, 0, &refused_chain(), None);
     assert_eq!(
         record.to_string(),
         "job mail-7: permanent after 1 attempt\n\

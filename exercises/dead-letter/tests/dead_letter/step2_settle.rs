@@ -14,7 +14,11 @@ async fn a_transient_failure_with_attempts_left_is_scheduled_after_the_backoff()
     h.enqueue("job-1").await;
     let claim = h.claim().await;
 
-    let settled = h.dlq.settle(&claim, &timed_out_send()).await.expect("settle");
+    let settled = h
+        .dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle");
 
     assert_eq!(
         settled,
@@ -24,7 +28,11 @@ async fn a_transient_failure_with_attempts_left_is_scheduled_after_the_backoff()
         "a timeout on attempt 1 of 3 should retry after the base delay (1 s)"
     );
     let census = h.census().await;
-    assert_eq!(census.scheduled, ["job-1"], "the job should wait in scheduled");
+    assert_eq!(
+        census.scheduled,
+        ["job-1"],
+        "the job should wait in scheduled"
+    );
     assert!(census.processing.is_empty(), "and have left processing");
 }
 
@@ -33,15 +41,25 @@ async fn a_scheduled_job_returns_to_pending_only_when_due() {
     let mut h = harness("scheduled_until_due", 3).await;
     h.enqueue("job-1").await;
     let claim = h.claim().await;
-    h.dlq.settle(&claim, &timed_out_send()).await.expect("settle");
+    h.dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle");
 
     h.clock.advance(Duration::from_millis(999));
     let early = h.dlq.promote().await.expect("promote");
-    assert!(early.is_empty(), "1 ms before it is due, nothing should move");
+    assert!(
+        early.is_empty(),
+        "1 ms before it is due, nothing should move"
+    );
 
     h.clock.advance(Duration::from_millis(1));
     let due = h.dlq.promote().await.expect("promote");
-    assert_eq!(due, ["job-1"], "once due, the job should go back to pending");
+    assert_eq!(
+        due,
+        ["job-1"],
+        "once due, the job should go back to pending"
+    );
     assert_eq!(h.census().await.pending, ["job-1"], "it should be pending");
     assert_eq!(
         h.claim().await.attempt(),
@@ -55,12 +73,19 @@ async fn the_second_retry_waits_twice_as_long() {
     let mut h = harness("backoff_doubles", 3).await;
     h.enqueue("job-1").await;
     let claim = h.claim().await;
-    h.dlq.settle(&claim, &timed_out_send()).await.expect("settle");
+    h.dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle");
     h.clock.advance(Duration::from_secs(1));
     h.dlq.promote().await.expect("promote");
     let claim = h.claim().await;
 
-    let settled = h.dlq.settle(&claim, &timed_out_send()).await.expect("settle");
+    let settled = h
+        .dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle");
 
     assert_eq!(
         settled,
@@ -77,7 +102,11 @@ async fn a_permanent_failure_is_dead_lettered_at_once_with_its_cause_chain() {
     h.enqueue("job-1").await;
     let claim = h.claim().await;
 
-    let settled = h.dlq.settle(&claim, &refused_chain()).await.expect("settle");
+    let settled = h
+        .dlq
+        .settle(&claim, &refused_chain())
+        .await
+        .expect("settle");
 
     assert_eq!(
         settled,
@@ -113,7 +142,10 @@ async fn the_last_transient_failure_is_dead_lettered_as_exhausted() {
     let mut h = harness("exhausted_is_dead", 2).await;
     h.enqueue("job-1").await;
     let claim = h.claim().await;
-    h.dlq.settle(&claim, &timed_out_send()).await.expect("settle");
+    h.dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle");
     h.census().await;
     h.clock.advance(Duration::from_secs(1));
     h.dlq.promote().await.expect("promote");
@@ -121,7 +153,11 @@ async fn the_last_transient_failure_is_dead_lettered_as_exhausted() {
     let claim = h.claim().await;
     h.census().await;
 
-    let settled = h.dlq.settle(&claim, &timed_out_send()).await.expect("settle");
+    let settled = h
+        .dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle");
 
     assert_eq!(
         settled,
@@ -146,7 +182,11 @@ async fn a_stale_worker_cannot_settle_a_job_another_worker_holds() {
     let stale = h.claim().await;
     h.expire_leases().await;
     let mut other = h.another_worker().await;
-    let current = other.dequeue().await.expect("dequeue").expect("job-1 again");
+    let current = other
+        .dequeue()
+        .await
+        .expect("dequeue")
+        .expect("job-1 again");
 
     let refused = h.dlq.settle(&stale, &refused_chain()).await;
 
@@ -157,7 +197,10 @@ async fn a_stale_worker_cannot_settle_a_job_another_worker_holds() {
     let census = h.census().await;
     assert_eq!(census.processing, ["job-1"], "the new owner still has it");
     assert!(census.dead.is_empty(), "and nothing was dead-lettered");
-    other.ack(&current).await.expect("the current owner can still ack");
+    other
+        .ack(&current)
+        .await
+        .expect("the current owner can still ack");
 }
 
 #[tokio::test]
@@ -187,7 +230,10 @@ async fn a_malformed_payload_is_refused_at_enqueue_and_dead_lettered_at_dequeue(
         "the queue reports a JSON problem"
     );
 
-    h.dlq.bury_malformed(&job).await.expect("bury the malformed job");
+    h.dlq
+        .bury_malformed(&job)
+        .await
+        .expect("bury the malformed job");
 
     let records = h.dlq.dead_letters().await.expect("read the dead letters");
     let record = records[0].as_ref().expect("a readable record");
@@ -251,16 +297,25 @@ async fn every_job_is_in_exactly_one_place_after_every_operation() {
     h.worker.ack(&a).await.expect("ack job-a");
     h.census().await;
     let b = h.claim().await;
-    h.dlq.settle(&b, &refused_chain()).await.expect("settle job-b");
+    h.dlq
+        .settle(&b, &refused_chain())
+        .await
+        .expect("settle job-b");
     h.census().await;
     let c = h.claim().await;
-    h.dlq.settle(&c, &timed_out_send()).await.expect("settle job-c");
+    h.dlq
+        .settle(&c, &timed_out_send())
+        .await
+        .expect("settle job-c");
     h.census().await;
     h.clock.advance(Duration::from_secs(1));
     h.dlq.promote().await.expect("promote");
     h.census().await;
     let c = h.claim().await;
-    h.dlq.settle(&c, &timed_out_send()).await.expect("settle job-c again");
+    h.dlq
+        .settle(&c, &timed_out_send())
+        .await
+        .expect("settle job-c again");
 
     let census = h.census().await;
     assert_eq!(

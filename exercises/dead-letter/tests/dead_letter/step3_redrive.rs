@@ -11,10 +11,16 @@ async fn three_dead(test: &str) -> Harness {
     let mut h = harness(test, 1).await;
     h.enqueue("job-p").await;
     let claim = h.claim().await;
-    h.dlq.settle(&claim, &refused_chain()).await.expect("settle job-p");
+    h.dlq
+        .settle(&claim, &refused_chain())
+        .await
+        .expect("settle job-p");
     h.enqueue("job-e").await;
     let claim = h.claim().await;
-    h.dlq.settle(&claim, &timed_out_send()).await.expect("settle job-e");
+    h.dlq
+        .settle(&claim, &timed_out_send())
+        .await
+        .expect("settle job-e");
     h.enqueue("job-m").await;
     let _: () = redis::cmd("HSET")
         .arg(h.worker.keys().jobs())
@@ -45,7 +51,11 @@ async fn a_dry_run_reports_what_would_move_and_moves_nothing() {
         .await
         .expect("dry run");
 
-    assert_eq!(report.mode, Mode::DryRun, "the report says it was a dry run");
+    assert_eq!(
+        report.mode,
+        Mode::DryRun,
+        "the report says it was a dry run"
+    );
     assert_eq!(
         report.moved,
         ["job-p", "job-e", "job-m"],
@@ -101,10 +111,18 @@ async fn redriving_by_id_moves_those_ids_and_reports_the_ones_not_dead() {
 #[tokio::test]
 async fn redriving_twice_moves_nothing_the_second_time() {
     let h = three_dead("twice").await;
-    let first = h.dlq.redrive(&Filter::All, Mode::Apply).await.expect("first");
+    let first = h
+        .dlq
+        .redrive(&Filter::All, Mode::Apply)
+        .await
+        .expect("first");
     assert_eq!(first.moved.len(), 3, "the first re-drive moves all three");
 
-    let second = h.dlq.redrive(&Filter::All, Mode::Apply).await.expect("second");
+    let second = h
+        .dlq
+        .redrive(&Filter::All, Mode::Apply)
+        .await
+        .expect("second");
 
     assert!(
         second.moved.is_empty() && second.skipped.is_empty(),
@@ -125,7 +143,11 @@ async fn an_unreadable_entry_is_reported_and_left_in_place() {
         .await
         .expect("push junk onto the dead list");
 
-    let report = h.dlq.redrive(&Filter::All, Mode::Apply).await.expect("re-drive");
+    let report = h
+        .dlq
+        .redrive(&Filter::All, Mode::Apply)
+        .await
+        .expect("re-drive");
 
     assert_eq!(report.moved.len(), 3, "the three records move");
     assert_eq!(
@@ -146,7 +168,9 @@ async fn two_redrives_at_once_move_each_job_once() {
             .await
             .expect("connect");
         tasks.push(tokio::spawn(async move {
-            dlq.redrive(&Filter::All, Mode::Apply).await.expect("re-drive")
+            dlq.redrive(&Filter::All, Mode::Apply)
+                .await
+                .expect("re-drive")
         }));
     }
     let mut moved = Vec::new();

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use dead_letter::{Applied, Credit, EffectStore, HandleError, Idempotent, MemoryLedger, RedisLedger};
+use dead_letter::{
+    Applied, Credit, EffectStore, HandleError, Idempotent, MemoryLedger, RedisLedger,
+};
 use job_queue::{Claim, JobId};
 use tokio::sync::Barrier;
 
@@ -23,7 +25,10 @@ async fn the_same_job_delivered_twice_is_credited_once() {
     h.enqueue("pay-1").await;
     let first = h.claim().await;
     assert_eq!(
-        handler.handle(&first, decide).await.expect("first delivery"),
+        handler
+            .handle(&first, decide)
+            .await
+            .expect("first delivery"),
         Applied::Now,
         "the first delivery applies the credit"
     );
@@ -32,10 +37,17 @@ async fn the_same_job_delivered_twice_is_credited_once() {
     let second = h.claim().await;
     assert_eq!(second.id(), first.id(), "the same job is delivered again");
 
-    let applied = handler.handle(&second, decide).await.expect("second delivery");
+    let applied = handler
+        .handle(&second, decide)
+        .await
+        .expect("second delivery");
 
     assert_eq!(applied, Applied::Already, "the duplicate changes nothing");
-    let balance = handler.store().balance("acct-pay-1").await.expect("balance");
+    let balance = handler
+        .store()
+        .balance("acct-pay-1")
+        .await
+        .expect("balance");
     assert_eq!(balance, 100, "the account is credited once, not twice");
 }
 
@@ -86,7 +98,9 @@ async fn a_failed_first_attempt_does_not_mark_the_job_done() {
     let claim = h.claim().await;
 
     let failed = handler
-        .handle(&claim, |_| Err::<Credit, _>(std::io::Error::other("lookup failed")))
+        .handle(&claim, |_| {
+            Err::<Credit, _>(std::io::Error::other("lookup failed"))
+        })
         .await;
 
     assert!(
@@ -104,7 +118,11 @@ async fn a_failed_first_attempt_does_not_mark_the_job_done() {
         Applied::Now,
         "the next attempt applies the credit"
     );
-    let balance = handler.store().balance("acct-pay-1").await.expect("balance");
+    let balance = handler
+        .store()
+        .balance("acct-pay-1")
+        .await
+        .expect("balance");
     assert_eq!(balance, 100, "credited once");
 }
 
