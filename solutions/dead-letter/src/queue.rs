@@ -99,8 +99,9 @@ impl Census {
 ///
 /// It holds its own [`Queue`] (connected with the same configuration as
 /// the workers', so the same prefix and clock) for enqueue, counts and the
-/// time, and never dequeues on it. The rejected alternative, borrowing a
-/// worker's `Queue`, would clash with `dequeue(&mut self)`.
+/// time, and never dequeues on it (its blocking connection stays idle: one
+/// socket is the price). The rejected alternative, borrowing a worker's
+/// `Queue`, would clash with `dequeue(&mut self)`.
 pub struct DeadLetterQueue {
     pub(crate) queue: Queue,
     pub(crate) keys: DeadKeys,

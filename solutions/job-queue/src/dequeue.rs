@@ -14,8 +14,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, RedisError, Script};
+use redis::{RedisError, Script};
 
 use crate::enqueue::{JobId, JobIdError, Queue};
 
@@ -187,16 +186,13 @@ impl Queue {
     /// stamps one and recovers it a lease later.
     pub async fn dequeue(&mut self) -> Result<Option<Claim>, DequeueError> {
         loop {
-            // A clone is a handle to the same socket; it ends the borrow of
-            // `self` so `self.keys` stays readable below.
-            let mut blocking = self.blocking().await?.clone();
             let moved: Option<String> = redis::cmd("BLMOVE")
                 .arg(self.keys.pending())
                 .arg(self.keys.processing())
                 .arg("RIGHT")
                 .arg("LEFT")
                 .arg(self.config.block_duration().as_secs_f64())
-                .query_async(&mut blocking)
+                .query_async(&mut self.blocking)
                 .await?;
             let Some(id) = moved else {
                 return Ok(None);
@@ -220,22 +216,6 @@ impl Queue {
             let token = ClaimToken(token);
             return check(id, token, attempt, deadline_ms, payload).map(Some);
         }
-    }
-
-    /// The dedicated connection for `BLMOVE`, opened on first use with a
-    /// response timeout longer than the block time.
-    async fn blocking(&mut self) -> Result<&mut MultiplexedConnection, RedisError> {
-        if self.blocking.is_none() {
-            let config = AsyncConnectionConfig::new()
-                .set_connection_timeout(Some(self.config.command_timeout))
-                .set_response_timeout(Some(self.config.blocking_response_timeout()));
-            let connection = self
-                .client
-                .get_multiplexed_async_connection_with_config(&config)
-                .await?;
-            self.blocking = Some(connection);
-        }
-        Ok(self.blocking.as_mut().expect("opened just above"))
     }
 
     pub(crate) fn lease_ms(&self) -> u64 {

@@ -6,9 +6,9 @@
 //! without its payload, and a second job with the same id is refused rather
 //! than silently overwriting the first one's payload.
 //!
-//! [`Queue::connect`] opens the connection for short commands at once and
-//! leaves the one for the blocking `BLMOVE` (step 2) to the first dequeue,
-//! so a producer that only enqueues never holds an idle second socket.
+//! [`Queue::connect`] opens two connections: one for short commands, and a
+//! dedicated one for the blocking `BLMOVE` of step 2, whose response timeout
+//! must outlast the block.
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -283,12 +283,14 @@ pub struct Counts {
 pub struct Queue {
     pub(crate) keys: Keys,
     pub(crate) config: QueueConfig,
-    pub(crate) client: Client,
     /// Short commands: scripts, counts. Multiplexed, so `&self` methods can
     /// share it (a clone is a handle to the same socket).
     pub(crate) commands: MultiplexedConnection,
-    /// BLMOVE only, opened by the first dequeue.
-    pub(crate) blocking: Option<MultiplexedConnection>,
+    /// BLMOVE only. Opened by `connect` rather than by the first dequeue:
+    /// a lazy open would let a dequeue after a Redis restart succeed on a
+    /// fresh socket while every other call fails, and a queue that fails
+    /// half-way is harder to reason about than one that fails whole.
+    pub(crate) blocking: MultiplexedConnection,
 }
 
 impl fmt::Debug for Queue {
@@ -296,7 +298,6 @@ impl fmt::Debug for Queue {
         f.debug_struct("Queue")
             .field("keys", &self.keys)
             .field("config", &self.config)
-            .field("blocking_open", &self.blocking.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -332,12 +333,23 @@ impl Queue {
                     .set_response_timeout(Some(config.command_timeout)),
             )
             .await?;
+        // Its own socket: while BLMOVE blocks, the server answers nothing
+        // else on that connection, so sharing it with `commands` would
+        // stall every ack behind an empty queue. And its own response
+        // timeout: redis-rs's 500 ms default would fail any block longer
+        // than that.
+        let blocking = client
+            .get_multiplexed_async_connection_with_config(
+                &AsyncConnectionConfig::new()
+                    .set_connection_timeout(Some(config.command_timeout))
+                    .set_response_timeout(Some(config.blocking_response_timeout())),
+            )
+            .await?;
         Ok(Self {
             keys: Keys::new(&config.prefix),
             config,
-            client,
             commands,
-            blocking: None,
+            blocking,
         })
     }
 

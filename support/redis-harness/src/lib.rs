@@ -75,7 +75,9 @@ pub enum HarnessError {
         log: String,
     },
     /// The server ran but did not answer `PING` in time.
-    #[error("redis-server on port {port} did not answer PING within {waited:?}; the end of its log:\n{log}")]
+    #[error(
+        "redis-server on port {port} did not answer PING within {waited:?}; the end of its log:\n{log}"
+    )]
     NotReady {
         /// The port it was given.
         port: u16,
@@ -138,7 +140,9 @@ impl Builder {
     /// again, so another process can take it in between; the harness then
     /// sees the server exit at start and tries another port (five times).
     pub fn start(self) -> Result<RedisServer, HarnessError> {
-        let dir = tempfile::Builder::new().prefix("redis-harness-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("redis-harness-")
+            .tempdir()?;
         let mut last = None;
         for _ in 0..5 {
             let port = free_port()?;
@@ -240,7 +244,8 @@ impl RedisServer {
             }
         }
         self.child.wait()?;
-        self.child = spawn_ready(&self.binary, self.port, self.dir.path(), self.persistence)?;
+        self.child =
+            spawn_ready(&self.binary, self.port, self.dir.path(), self.persistence)?;
         Ok(())
     }
 }
@@ -290,7 +295,10 @@ impl TestRedis {
     /// [`TestRedis::try_start`] with the value of `REDIS_URL` passed in
     /// (the harness's own tests use it: setting a variable in a
     /// multi-threaded test process is unsound).
-    pub fn start_with(test: &str, redis_url: Option<String>) -> Result<Self, HarnessError> {
+    pub fn start_with(
+        test: &str,
+        redis_url: Option<String>,
+    ) -> Result<Self, HarnessError> {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let prefix = format!("{test}:{}:{n}:", std::process::id());
@@ -363,7 +371,10 @@ pub struct Found {
 impl Found {
     /// Whether the version has BLMOVE and LMOVE (Redis 6.2 or later).
     pub fn has_blmove(&self) -> bool {
-        let mut parts = self.version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let mut parts = self
+            .version
+            .split('.')
+            .map(|p| p.parse::<u32>().unwrap_or(0));
         let major = parts.next().unwrap_or(0);
         let minor = parts.next().unwrap_or(0);
         (major, minor) >= (6, 2)

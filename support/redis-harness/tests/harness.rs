@@ -8,7 +8,8 @@ use std::path::Path;
 
 /// Send one inline command, read one reply line.
 fn send(port: u16, line: &str) -> String {
-    let stream = TcpStream::connect(("127.0.0.1", port)).expect("the server should accept");
+    let stream =
+        TcpStream::connect(("127.0.0.1", port)).expect("the server should accept");
     let mut writer = stream.try_clone().unwrap();
     writer.write_all(format!("{line}\r\n").as_bytes()).unwrap();
     let mut reply = String::new();
@@ -19,7 +20,9 @@ fn send(port: u16, line: &str) -> String {
 fn get(port: u16, key: &str) -> String {
     let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let mut writer = stream.try_clone().unwrap();
-    writer.write_all(format!("GET {key}\r\n").as_bytes()).unwrap();
+    writer
+        .write_all(format!("GET {key}\r\n").as_bytes())
+        .unwrap();
     let mut reader = BufReader::new(stream);
     let mut header = String::new();
     reader.read_line(&mut header).unwrap();
@@ -39,8 +42,15 @@ fn alive(pid: u32) -> bool {
 #[test]
 fn a_started_server_answers_ping_on_its_own_port() {
     let server = RedisServer::start().expect("redis-server should start");
-    assert_eq!(send(server.port(), "PING"), "+PONG", "a fresh server should answer PING");
-    assert_eq!(server.url(), format!("redis://127.0.0.1:{}/", server.port()));
+    assert_eq!(
+        send(server.port(), "PING"),
+        "+PONG",
+        "a fresh server should answer PING"
+    );
+    assert_eq!(
+        server.url(),
+        format!("redis://127.0.0.1:{}/", server.port())
+    );
 }
 
 #[test]
@@ -49,7 +59,11 @@ fn two_servers_never_share_a_port_or_data() {
     let b = RedisServer::start().unwrap();
     assert_ne!(a.port(), b.port(), "each test should get its own port");
     assert_eq!(send(a.port(), "SET k from-a"), "+OK");
-    assert_eq!(get(b.port(), "k"), "(nil)", "a key set on one server must not appear on another");
+    assert_eq!(
+        get(b.port(), "k"),
+        "(nil)",
+        "a key set on one server must not appear on another"
+    );
 }
 
 #[test]
@@ -58,7 +72,10 @@ fn dropping_the_server_kills_and_reaps_the_process() {
     let pid = server.pid();
     assert!(alive(pid), "the server should be running before the drop");
     drop(server);
-    assert!(!alive(pid), "no redis-server may outlive its test (pid {pid} is still there)");
+    assert!(
+        !alive(pid),
+        "no redis-server may outlive its test (pid {pid} is still there)"
+    );
 }
 
 #[test]
@@ -66,7 +83,11 @@ fn without_persistence_a_restart_loses_every_key() {
     let mut server = RedisServer::start().unwrap();
     assert_eq!(send(server.port(), "SET job 1"), "+OK");
     server.restart(Stop::Graceful).unwrap();
-    assert_eq!(get(server.port(), "job"), "(nil)", "save \"\" and appendonly no keep nothing");
+    assert_eq!(
+        get(server.port(), "job"),
+        "(nil)",
+        "save \"\" and appendonly no keep nothing"
+    );
 }
 
 #[test]
@@ -78,8 +99,16 @@ fn with_appendfsync_always_a_killed_server_keeps_acknowledged_writes() {
     let port = server.port();
     assert_eq!(send(port, "SET job 42"), "+OK");
     server.restart(Stop::Kill).unwrap();
-    assert_eq!(server.port(), port, "a restart should keep the port, so clients reconnect");
-    assert_eq!(get(port, "job"), "42", "an fsynced write should survive SIGKILL");
+    assert_eq!(
+        server.port(),
+        port,
+        "a restart should keep the port, so clients reconnect"
+    );
+    assert_eq!(
+        get(port, "job"),
+        "42",
+        "an fsynced write should survive SIGKILL"
+    );
 }
 
 #[test]
@@ -88,7 +117,10 @@ fn a_missing_binary_is_reported_with_how_to_install_redis() {
         .binary("/nonexistent/redis-server")
         .start()
         .expect_err("a missing binary cannot start");
-    assert!(matches!(error, HarnessError::NotFound { .. }), "got {error:?}");
+    assert!(
+        matches!(error, HarnessError::NotFound { .. }),
+        "got {error:?}"
+    );
     let message = error.to_string();
     assert!(
         message.contains("apt-get install redis-server") && message.contains("REDIS_URL"),
@@ -98,18 +130,34 @@ fn a_missing_binary_is_reported_with_how_to_install_redis() {
 
 #[test]
 fn test_redis_uses_redis_url_when_given_and_prefixes_stay_unique() {
-    let shared = TestRedis::start_with("t", Some("redis://example:6379/".into())).unwrap();
-    assert_eq!(shared.url(), "redis://example:6379/", "REDIS_URL should be used as given");
+    let shared =
+        TestRedis::start_with("t", Some("redis://example:6379/".into())).unwrap();
+    assert_eq!(
+        shared.url(),
+        "redis://example:6379/",
+        "REDIS_URL should be used as given"
+    );
     let other = TestRedis::start_with("t", Some("redis://example:6379/".into())).unwrap();
-    assert_ne!(shared.prefix(), other.prefix(), "two tests on one server need distinct prefixes");
+    assert_ne!(
+        shared.prefix(),
+        other.prefix(),
+        "two tests on one server need distinct prefixes"
+    );
 
     let mut own = TestRedis::start_with("t", None).unwrap();
-    let port = own.server().expect("without REDIS_URL the test owns a server").port();
+    let port = own
+        .server()
+        .expect("without REDIS_URL the test owns a server")
+        .port();
     assert_eq!(send(port, "PING"), "+PONG");
 }
 
 #[test]
 fn locate_finds_a_redis_with_blmove() {
     let found = redis_harness::locate().expect("redis-server should be on the PATH");
-    assert!(found.has_blmove(), "the queue lessons need Redis 6.2+, found {}", found.version);
+    assert!(
+        found.has_blmove(),
+        "the queue lessons need Redis 6.2+, found {}",
+        found.version
+    );
 }
