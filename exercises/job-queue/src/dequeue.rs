@@ -151,14 +151,18 @@ pub enum DequeueError {
 
 /// KEYS: processing, leases, claims, attempts, jobs, tokens.
 /// ARGV: id, deadline (ms).
-/// Returns false if the id is no longer in `processing`, else
-/// {token, attempt, payload or false}.
+/// Returns false if the id is no longer in `processing` or another claim
+/// holds it, else {token, attempt, payload or false}.
 ///
-/// `LPOS` first: between the `BLMOVE` and this script, the reaper may have
-/// stamped and expired the id and put it back on `pending` (only if this
-/// worker stalled a whole lease in between, but then another worker may
-/// own it now). `BLMOVE` pushed the id on the left, so `LPOS` finds it
-/// near the head.
+/// Two checks first, for a worker that stalled a whole lease between its
+/// `BLMOVE` and this script: by then the reaper may have stamped, expired
+/// and re-queued the id. `LPOS`: the id is no longer in `processing`
+/// (`BLMOVE` pushed it on the left, so `LPOS` finds it near the head).
+/// `HEXISTS`: it is back in `processing`, but because another worker moved
+/// and claimed it; a live claim is never overwritten (ack and reap delete
+/// the claim, so a fresh move finds none). Without that second check the
+/// stale worker would take the job from its current owner, whose ack would
+/// then fail although its lease never expired.
 static CLAIM: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
@@ -187,7 +191,7 @@ impl Queue {
         // 2. Run the CLAIM script (write it first) on a clone of `self.commands`
         //    with the id and the deadline `self.now_ms() + self.lease_ms()`. It
         //    returns `Option<(u64, u32, Option<String>)>`: None means the reaper
-        //    took the id back first (loop again).
+        //    took the id back or another claim holds it (loop again).
         // 3. Hand the answer to `check` below.
         todo!("Queue::dequeue: BLMOVE, then the claim script, then check")
     }

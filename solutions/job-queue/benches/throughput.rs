@@ -12,7 +12,8 @@
 //! 3. the round trips per job, counted on the server (`INFO commandstats`:
 //!    EVALSHA, EVAL and BLMOVE calls) rather than assumed. The design says
 //!    4: the enqueue script, BLMOVE, the claim script, the ack script (plus,
-//!    once per script and server, the EVAL that follows a NOSCRIPT reply);
+//!    once per script and server, the EVALSHA that gets NOSCRIPT, counted,
+//!    and the SCRIPT LOAD redis-rs sends before it retries, not counted);
 //! 4. "of LMOVE": jobs per second as a fraction of the raw LMOVE rate, the
 //!    share of a bare list's ceiling that the queue's guarantees leave.
 //!

@@ -151,18 +151,25 @@ pub enum DequeueError {
 
 /// KEYS: processing, leases, claims, attempts, jobs, tokens.
 /// ARGV: id, deadline (ms).
-/// Returns false if the id is no longer in `processing`, else
-/// {token, attempt, payload or false}.
+/// Returns false if the id is no longer in `processing` or another claim
+/// holds it, else {token, attempt, payload or false}.
 ///
-/// `LPOS` first: between the `BLMOVE` and this script, the reaper may have
-/// stamped and expired the id and put it back on `pending` (only if this
-/// worker stalled a whole lease in between, but then another worker may
-/// own it now). `BLMOVE` pushed the id on the left, so `LPOS` finds it
-/// near the head.
+/// Two checks first, for a worker that stalled a whole lease between its
+/// `BLMOVE` and this script: by then the reaper may have stamped, expired
+/// and re-queued the id. `LPOS`: the id is no longer in `processing`
+/// (`BLMOVE` pushed it on the left, so `LPOS` finds it near the head).
+/// `HEXISTS`: it is back in `processing`, but because another worker moved
+/// and claimed it; a live claim is never overwritten (ack and reap delete
+/// the claim, so a fresh move finds none). Without that second check the
+/// stale worker would take the job from its current owner, whose ack would
+/// then fail although its lease never expired.
 static CLAIM: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         r"
         if not redis.call('LPOS', KEYS[1], ARGV[1]) then
+            return false
+        end
+        if redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
             return false
         end
         local token = redis.call('INCR', KEYS[6])
@@ -209,7 +216,8 @@ impl Queue {
                 .arg(deadline_ms)
                 .invoke_async(&mut self.commands.clone())
                 .await?;
-            // The reaper took it back first: it is someone else's now.
+            // The reaper took it back first, or another worker holds it
+            // now: it is someone else's.
             let Some((token, attempt, payload)) = claimed else {
                 continue;
             };

@@ -166,32 +166,97 @@ async fn a_dequeue_waiting_on_an_empty_queue_gets_a_job_enqueued_meanwhile() {
     );
 }
 
+/// The workers block for 5 s, not the usual 100 ms: on a loaded machine a
+/// short block could end before the job arrives, and neither would get it.
+/// The loser is still blocked when the winner returns (one job, one move),
+/// so the test then enqueues a second job for it rather than wait out its
+/// block.
 #[tokio::test]
 async fn two_workers_racing_for_one_job_exactly_one_gets_it() {
     let setup = Setup::private("two_workers_racing_for_one_job_exactly_one_gets_it");
-    let producer = setup.queue().await;
-    let mut raw = setup.raw().await;
+    let (producer, keys, mut raw) =
+        (setup.queue().await, setup.keys(), setup.raw().await);
+    let config = || setup.config().block(Duration::from_secs(5));
     for round in 0..3 {
-        let (mut left, mut right) = (setup.queue().await, setup.queue().await);
-        let left = tokio::spawn(async move { left.dequeue().await });
-        let right = tokio::spawn(async move { right.dequeue().await });
+        let mut left = Queue::connect(setup.redis.url(), config())
+            .await
+            .expect("connect");
+        let mut right = Queue::connect(setup.redis.url(), config())
+            .await
+            .expect("connect");
+        let mut left = tokio::spawn(async move { left.dequeue().await });
+        let mut right = tokio::spawn(async move { right.dequeue().await });
         wait_until_blocked(&mut raw, 2).await;
         let job = format!("job-{round}");
         producer.enqueue(&id(&job), "null").await.expect("enqueue");
 
-        let results = [left.await, right.await].map(|joined| {
-            joined
-                .expect("the worker task")
-                .expect("dequeue")
-                .map(|claim| claim.id().to_string())
-        });
-        let winners: Vec<&String> = results.iter().flatten().collect();
+        let (first, loser) = tokio::select! {
+            joined = &mut left => (joined, right),
+            joined = &mut right => (joined, left),
+        };
+        let won = first
+            .expect("the worker task")
+            .expect("dequeue")
+            .map(|claim| claim.id().to_string());
         assert_eq!(
-            winners,
-            [&job],
-            "round {round}: exactly one worker should get the job, got {results:?}"
+            won.as_deref(),
+            Some(job.as_str()),
+            "round {round}: the first worker to answer should hold the job"
         );
+        // Had the job been handed to both, the loser would have been served
+        // by now too: the server serves blocked clients as the job arrives.
+        wait_until_blocked(&mut raw, 1).await;
+        assert!(
+            !loser.is_finished(),
+            "round {round}: the other worker should still be waiting, the job is taken"
+        );
+        assert_eq!(
+            list(&mut raw, keys.processing()).await,
+            [job.as_str()],
+            "round {round}: the job was moved once"
+        );
+        // Hand the loser a job of its own, so that it returns now rather than
+        // at the end of its block.
+        let other = format!("other-{round}");
+        producer
+            .enqueue(&id(&other), "null")
+            .await
+            .expect("enqueue");
+        let got = loser
+            .await
+            .expect("the worker task")
+            .expect("dequeue")
+            .map(|claim| claim.id().to_string());
+        assert_eq!(
+            got.as_deref(),
+            Some(other.as_str()),
+            "round {round}: the other worker gets the next job, not the first one again"
+        );
+        let _: usize = raw.del(&keys.all()).await.expect("DEL");
     }
+}
+
+/// A worker that stalled a whole lease between its `BLMOVE` and its claim
+/// can find the id back in `processing`, moved and claimed by another
+/// worker. Here the other worker's claim is written by hand.
+#[tokio::test]
+async fn an_id_another_claim_holds_is_not_claimed_again() {
+    let setup = Setup::start("an_id_another_claim_holds_is_not_claimed_again");
+    let (mut queue, keys, mut raw) =
+        (setup.queue().await, setup.keys(), setup.raw().await);
+    queue.enqueue(&id("job"), "{}").await.expect("enqueue");
+    let _: () = raw.hset(keys.claims(), "job", 99).await.expect("HSET");
+
+    let claim = queue.dequeue().await.expect("dequeue");
+    assert!(
+        claim.is_none(),
+        "the claim script should refuse an id whose claim another worker holds \
+         (HEXISTS on claims), and dequeue go on waiting, got {claim:?}"
+    );
+    let holder: Option<u64> = raw.hget(keys.claims(), "job").await.expect("HGET");
+    assert_eq!(holder, Some(99), "the other worker's claim stands");
+    let attempts: Option<u32> = raw.hget(keys.attempts(), "job").await.expect("HGET");
+    assert_eq!(attempts, None, "a refused claim is no attempt");
 }
 
 #[tokio::test]
