@@ -13,9 +13,10 @@
 //! the marker. Two deliveries running at once both see "not done" and both
 //! apply it; a crash between the effect and the marker applies it again on
 //! the next delivery. The fix, where the effect lives in the same store as
-//! the marker: apply both in one atomic step, the marker first with
-//! `SET ... NX` (only one caller can create it) and the effect only if it
-//! did. Here that is one Lua script crediting a balance.
+//! the marker: check, apply and mark in one atomic step, one Lua script
+//! crediting a balance. Nothing runs between the script's check and its
+//! writes, so two deliveries cannot both pass; and the marker is written
+//! last, so a credit that fails leaves none.
 //!
 //! An effect outside the store (an email, a payment API) cannot share a
 //! transaction with the marker, so a marker alone leaves the crash window
@@ -126,20 +127,28 @@ impl<S: EffectStore> Idempotent<S> {
 /// ARGV: marker TTL (ms), account, cents.
 /// Returns 1 if the credit was applied, 0 if the job was done already.
 ///
-/// `SET ... NX` answers "was I first?" and claims the id in one command;
-/// the `HINCRBY` runs only for the first. A script, not `MULTI`: inside
-/// `MULTI` the `SET`'s answer is not known until `EXEC`, when the
-/// `HINCRBY` is already queued.
+/// The effect first, the marker last. Inside a script, checking the marker
+/// and then acting on the answer is safe: nothing else runs in between. But
+/// a script is not a transaction that rolls back: if a command fails (here
+/// `HINCRBY` refuses a balance that would overflow, or a field that is not
+/// a number), the script stops with an error and the writes before it
+/// stay. The rejected order, `SET marker NX` and then `HINCRBY`, would
+/// leave a marker for a credit that never happened, and every later
+/// delivery would skip the job. A script, not `MULTI`: a transaction cannot
+/// branch on the `EXISTS` answer, which is only known at `EXEC`.
 static CREDIT_ONCE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
-        // TODO: SET the marker with NX and PX <ttl>; it returns false when
-        // the marker already exists: then return 0. Else HINCRBY the
-        // account's balance by the cents and return 1.
+        // TODO: if the marker EXISTS, return 0. Else HINCRBY the account's
+        // balance by the cents, then SET the marker with PX <ttl>, and
+        // return 1. In that order: the marker only after the effect worked.
         r"
         return redis.error_reply('CREDIT_ONCE: write this script (idempotent.rs)')
         ",
     )
 });
+
+/// The longest done-marker TTL [`RedisLedger::new`] keeps.
+const MAX_MARKER_TTL: Duration = Duration::from_secs(u32::MAX as u64);
 
 /// Account balances in Redis, credited once per job id.
 ///
@@ -168,14 +177,18 @@ impl fmt::Debug for RedisLedger {
 
 impl RedisLedger {
     /// A ledger next to `queue` (same server, same prefix), keeping done
-    /// markers for `marker_ttl` (whole milliseconds, at least 1).
+    /// markers for `marker_ttl` (whole milliseconds, from 1 ms to
+    /// [`u32::MAX`] seconds, about 136 years).
     pub fn new(queue: &Queue, marker_ttl: Duration) -> Self {
         let prefix = queue.keys().prefix().to_owned();
         Self {
             connection: queue.connection(),
             balances: format!("{prefix}balances"),
             prefix,
-            marker_ttl: marker_ttl.max(Duration::from_millis(1)),
+            // Capped because Redis refuses a `PX` whose deadline overflows
+            // its clock, and that `SET` runs after the credit: a refused
+            // marker would leave a credit that a duplicate repeats.
+            marker_ttl: marker_ttl.clamp(Duration::from_millis(1), MAX_MARKER_TTL),
         }
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use dead_letter::{
     Applied, Credit, EffectStore, HandleError, Idempotent, MemoryLedger, RedisLedger,
 };
-use job_queue::{Claim, JobId};
+use job_queue::{Claim, JobId, Queue};
 use tokio::sync::Barrier;
 
 use crate::harness;
@@ -124,6 +124,60 @@ async fn a_failed_first_attempt_does_not_mark_the_job_done() {
         .await
         .expect("balance");
     assert_eq!(balance, 100, "credited once");
+}
+
+#[tokio::test]
+async fn a_credit_the_store_refuses_leaves_no_marker_and_no_change() {
+    let mut h = harness("store_refuses", 3).await;
+    let handler = Idempotent::new(RedisLedger::new(&h.worker, DAY));
+    let id = h.enqueue("pay-1").await;
+    let claim = h.claim().await;
+    // 99 cents below the largest i64: Redis refuses `HINCRBY ... 100`. A
+    // script is not rolled back when a command in it fails, so a marker
+    // written before the credit would stay behind.
+    let nearly_full = i64::MAX - 99;
+    set_balance(&h.worker, "acct-pay-1", nearly_full).await;
+
+    let failed = handler.handle(&claim, decide).await;
+
+    assert!(
+        matches!(failed, Err(HandleError::Store(_))),
+        "an overflowing credit is the store's error, got {failed:?}"
+    );
+    let marked: bool = redis::cmd("EXISTS")
+        .arg(handler.store().marker_key(&id))
+        .query_async(&mut h.worker.connection())
+        .await
+        .expect("EXISTS");
+    assert!(
+        !marked,
+        "a credit that failed must leave no done marker (write the marker \
+         after the effect), or the next delivery would skip the job"
+    );
+    let balance = handler
+        .store()
+        .balance("acct-pay-1")
+        .await
+        .expect("balance");
+    assert_eq!(balance, nearly_full, "the balance is unchanged");
+    // Someone fixes the account; the next delivery applies the credit.
+    set_balance(&h.worker, "acct-pay-1", 0).await;
+    assert_eq!(
+        handler.handle(&claim, decide).await.expect("the retry"),
+        Applied::Now,
+        "the next delivery applies the credit"
+    );
+}
+
+/// Set an account's balance by hand, in the ledger's `P:balances` hash.
+async fn set_balance(queue: &Queue, account: &str, cents: i64) {
+    let _: () = redis::cmd("HSET")
+        .arg(format!("{}balances", queue.keys().prefix()))
+        .arg(account)
+        .arg(cents)
+        .query_async(&mut queue.connection())
+        .await
+        .expect("HSET the balance");
 }
 
 #[tokio::test]
