@@ -37,4 +37,4 @@ pub use idempotent::{
 pub use queue::{Census, DeadKeys, DeadLetterQueue, UnreadableRecord};
 pub use record::{DeadKind, DeadLetter, UnknownKind, causes};
 pub use redrive::{Filter, Mode, Report, Skipped};
-pub use settle::{LeaseExpired, PROMOTE_BATCH, Settled, TooManyClaims};
+pub use settle::{LeaseExpired, PROMOTE_BATCH, Settled, TooManyClaims, classify_failure};

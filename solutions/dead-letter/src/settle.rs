@@ -20,9 +20,9 @@
 use std::error::Error;
 use std::sync::LazyLock;
 
-use backoff::{ErrorClass, classify};
+use backoff::{ErrorClass, Permanent, Transient, classify};
 use job_queue::{AckError, Claim, ClaimToken, MalformedJob};
-use redis::{RedisError, Script};
+use redis::{RedisError, RetryMethod, Script};
 
 use crate::queue::DeadLetterQueue;
 use crate::record::{DeadKind, DeadLetter};
@@ -60,6 +60,41 @@ pub struct TooManyClaims {
     "earlier leases expired before the job was settled: its worker crashed or stalled"
 )]
 pub struct LeaseExpired;
+
+/// Day 137's [`classify`], taught the one error type a queue worker meets
+/// that `classify` does not know: [`RedisError`].
+///
+/// The first error in the cause chain that has a say decides. The
+/// [`Transient`] and [`Permanent`] markers are the caller's explicit word,
+/// as in `classify`. A [`RedisError`] decides by redis-rs's own judgement
+/// of it, [`RedisError::retry_method`]: a dropped connection, a timeout or
+/// a server still loading its data are worth retrying; an error the server
+/// returned for the command itself (a wrong type, an overflow, a script
+/// error) fails the same way every time. Any other chain goes to
+/// `classify`.
+///
+/// Why not leave it to `classify`? Its rule, "unknown is permanent", is
+/// right for a handler's own errors, but a handler that stores its effect
+/// in Redis (Step 4) would then dead-letter every job that was running
+/// when the connection dropped. And `classify` cannot see the `io::Error`
+/// inside a `RedisError`: redis-rs keeps it in an `Arc<dyn Error>`, and
+/// the chain shows the `Arc`, whose type is not `io::Error`. The rejected
+/// alternative, marking the error `Transient` in each handler, is right for
+/// one handler and forgotten in the next.
+pub fn classify_failure(error: &(dyn Error + 'static)) -> ErrorClass {
+    for cause in std::iter::successors(Some(error), |&e| e.source()) {
+        if cause.is::<Transient>() || cause.is::<Permanent>() {
+            return classify(cause);
+        }
+        if let Some(redis) = cause.downcast_ref::<RedisError>() {
+            return match redis.retry_method() {
+                RetryMethod::NoRetry => ErrorClass::Permanent,
+                _ => ErrorClass::Transient,
+            };
+        }
+    }
+    classify(error)
+}
 
 /// KEYS: processing, leases, claims, scheduled. ARGV: id, token, due (ms).
 /// Returns 1, or 0 if the token no longer holds the job.
@@ -125,7 +160,7 @@ pub const PROMOTE_BATCH: usize = 100;
 
 impl DeadLetterQueue {
     /// Settle a claim whose handler failed with `error`: dead-letter it if
-    /// `error` is permanent (by Day 137's [`classify`]) or this was the last
+    /// `error` is permanent (by [`classify_failure`]) or this was the last
     /// attempt the policy allows, else schedule it for another attempt
     /// after the policy's backoff.
     ///
@@ -139,7 +174,7 @@ impl DeadLetterQueue {
         error: &(dyn Error + 'static),
     ) -> Result<Settled, AckError> {
         let attempt = claim.attempt();
-        let kind = if classify(error) == ErrorClass::Permanent {
+        let kind = if classify_failure(error) == ErrorClass::Permanent {
             DeadKind::Permanent
         } else if attempt >= self.policy.max_attempts().get() {
             DeadKind::Exhausted

@@ -1,10 +1,12 @@
 //! Step 2: a failed claim is scheduled for a retry or dead-lettered, and a
 //! job is always in exactly one place.
 
+use std::io;
 use std::time::Duration;
 
-use dead_letter::{DeadKind, Settled};
+use dead_letter::{DeadKind, HandleError, Settled};
 use job_queue::{AckError, DequeueError, EnqueueError, JobId, Malformation};
+use redis::RedisError;
 
 use crate::{START_MS, harness, refused_chain, timed_out_send};
 
@@ -173,6 +175,51 @@ async fn the_last_transient_failure_is_dead_lettered_as_exhausted() {
         "the last error's chain should be kept"
     );
     assert_eq!(h.census().await.dead, ["job-1"], "the job is dead");
+}
+
+#[tokio::test]
+async fn a_lost_redis_connection_in_the_handler_is_retried_and_a_refused_command_is_not()
+{
+    let mut h = harness("redis_errors", 3).await;
+    h.enqueue("job-1").await;
+    h.enqueue("job-2").await;
+    let first = h.claim().await;
+    // What the idempotent handler returns when its connection drops while
+    // it stores the effect: Day 137's `classify` does not know RedisError.
+    let dropped = HandleError::<io::Error, RedisError>::Store(RedisError::from(
+        io::Error::new(io::ErrorKind::ConnectionReset, "connection reset by peer"),
+    ));
+
+    let settled = h.dlq.settle(&first, &dropped).await.expect("settle job-1");
+
+    assert_eq!(
+        settled,
+        Settled::Retry {
+            due_ms: START_MS + 1_000
+        },
+        "a lost Redis connection is transient: retry it, do not dead-letter it \
+         (classify with `classify_failure`, which asks redis-rs)"
+    );
+    let second = h.claim().await;
+    // A command Redis itself refuses (a wrong type) fails the same way on
+    // every attempt.
+    let wrong_type: RedisError = redis::cmd("INCR")
+        .arg(h.worker.keys().jobs())
+        .query_async::<i64>(&mut h.worker.connection())
+        .await
+        .expect_err("INCR on a hash is refused");
+    let refused = HandleError::<io::Error, RedisError>::Store(wrong_type);
+
+    let settled = h.dlq.settle(&second, &refused).await.expect("settle job-2");
+
+    assert_eq!(
+        settled,
+        Settled::Dead(DeadKind::Permanent),
+        "an error Redis returns for the command itself is permanent"
+    );
+    let census = h.census().await;
+    assert_eq!(census.scheduled, ["job-1"], "job-1 waits for its retry");
+    assert_eq!(census.dead, ["job-2"], "job-2 is dead");
 }
 
 #[tokio::test]
