@@ -43,30 +43,22 @@ impl PoolConfig {
     ///
     /// [`ConfigError::NoWorkers`] or [`ConfigError::NoCapacity`] for a zero.
     pub fn new(workers: usize, capacity: usize) -> Result<Self, ConfigError> {
-        Ok(Self {
-            workers: NonZeroUsize::new(workers).ok_or(ConfigError::NoWorkers)?,
-            capacity: NonZeroUsize::new(capacity).ok_or(ConfigError::NoCapacity)?,
-            job_timeout: Duration::from_secs(30),
-            drain_deadline: Duration::from_secs(10),
-        })
+        // TODO: refuse a zero with ConfigError::NoWorkers or NoCapacity
+        // (`NonZeroUsize::new(n)` is None for 0), and default to a 30 s job
+        // timeout and a 10 s drain deadline.
+        todo!("PoolConfig::new: validate the sizes, set the defaults")
     }
 
     /// The same configuration with another job timeout.
     #[must_use]
     pub fn with_job_timeout(self, job_timeout: Duration) -> Self {
-        Self {
-            job_timeout,
-            ..self
-        }
+        todo!("PoolConfig::with_job_timeout")
     }
 
     /// The same configuration with another drain deadline.
     #[must_use]
     pub fn with_drain_deadline(self, drain_deadline: Duration) -> Self {
-        Self {
-            drain_deadline,
-            ..self
-        }
+        todo!("PoolConfig::with_drain_deadline")
     }
 
     /// How many jobs run at once.
@@ -144,77 +136,26 @@ where
     Fut: Future<Output = Result<(), JobError>> + Send + 'static,
     A: Acker,
 {
-    let handler = Arc::new(handler);
-    let acker = Arc::new(acker);
-    let drain = Drain::default();
-    let (sender, receiver) = mpsc::channel(config.capacity.get());
-    let deliveries = Deliveries::new(receiver);
-    // `sender` moves into the fetcher, and no clone stays here: the fetcher
-    // returning is then what ends the channel, and the workers' `next`
-    // returns `None` once it is empty.
-    let fetching = tokio::spawn(fetcher(source, sender, drain.stop.clone()));
-    let mut workers = JoinSet::new();
-    for _ in 0..config.workers.get() {
-        workers.spawn(worker(
-            deliveries.clone(),
-            Arc::clone(&handler),
-            Arc::clone(&acker),
-            config.job_timeout,
-            drain.clone(),
-        ));
-    }
-    let mut tally = Tally::default();
-    let mut released = Vec::new();
-    let shutdown = pin!(shutdown);
-    let shutdown_asked = tokio::select! {
-        // The shutdown first: one that is ready from the start stops the
-        // fetcher before it claims anything.
-        biased;
-        _ = shutdown => true,
-        // `join_all` adds each worker's tally as it ends, so dropping it
-        // when the shutdown wins loses nothing (`join_next` is cancel safe).
-        () = join_all(&mut workers, &mut tally) => false,
-    };
-    if shutdown_asked {
-        // One deadline, computed once: no later wait can push it back.
-        let deadline = Instant::now() + config.drain_deadline;
-        drain.stop.cancel();
-        // Wait for the fetcher first: every one of its waits races `stop`,
-        // so it returns at once, and after that nothing can enter the
-        // channel. Then take what is buffered and hand it back *now*: left
-        // there, each would be stuck until its lease expired, and that
-        // delay (asynq's lease is 30 s) is pure waste for a job nobody
-        // started. Release, not nack: a nack counts a failed attempt against
-        // a job that never ran.
-        let report = join(fetching).await;
-        for delivery in deliveries.close_and_take().await {
-            acker.release(delivery.id.clone()).await;
-            released.push(delivery.id);
-        }
-        if timeout_at(deadline, join_all(&mut workers, &mut tally))
-            .await
-            .is_err()
-        {
-            // The deadline: every worker still busy aborts its job, waits
-            // for the task to be gone, and returns. So this second wait is
-            // short, and once it ends no task of the pool is alive.
-            drain.abandon.cancel();
-            join_all(&mut workers, &mut tally).await;
-        }
-        finish(report, tally, released)
-    } else {
-        // The workers ended on their own: the channel ended, so the fetcher
-        // has returned (or is returning) already.
-        let report = join(fetching).await;
-        finish(report, tally, released)
-    }
+    // TODO: wrap the handler and the acker in `Arc`s, make a `Drain`, a
+    // channel of `config.capacity()`, and `Deliveries` over its receiver.
+    // Spawn `fetcher` (moving the only sender into it) and
+    // `config.workers()` `worker`s into a `JoinSet`. Then `tokio::select!`
+    // with `biased;`: the (pinned) shutdown first, `join_all` second.
+    // - The workers all ended: await the fetcher and `finish`.
+    // - The shutdown completed: compute the deadline (now + drain
+    //   deadline), cancel `drain.stop`, await the fetcher, `release` every
+    //   delivery `close_and_take` returns (keep their ids), then
+    //   `tokio::time::timeout_at(deadline, join_all(..))`. If that times
+    //   out, cancel `drain.abandon` and `join_all` again. Then `finish`.
+    todo!("run: the fetcher, the workers and the drain")
 }
 
 /// Joins every worker still in `workers`, adding up their tallies.
 async fn join_all(workers: &mut JoinSet<Tally>, tally: &mut Tally) {
-    while let Some(joined) = workers.join_next().await {
-        *tally += join_result(joined);
-    }
+    // TODO: `join_next` until it returns None, adding each tally (through
+    // `join_result`) into `tally` as it comes, so that dropping this future
+    // halfway loses nothing.
+    todo!("join_all: join the workers one by one")
 }
 
 /// Waits for the fetcher's task.

@@ -118,53 +118,17 @@ pub async fn fetcher<S: JobSource>(
     deliveries: mpsc::Sender<Delivery<S::Payload>>,
     stop: CancellationToken,
 ) -> FetchReport {
-    let mut fetched = 0;
-    let stopped = loop {
-        // First a free slot, then a delivery. The naive order, fetch and
-        // then `send(delivery).await`, holds one leased delivery in hand
-        // while the channel is full: `capacity + workers + 1` leases, one of
-        // them waiting in the fetcher's stack where no worker can start it
-        // and no drain can release it. A lease is a clock running on the
-        // server, so the fetcher claims a job only once it has room for it.
-        //
-        // Each wait races `stop`, first (`biased;`): a fetcher asked to stop
-        // takes nothing more, even when a slot or a delivery is ready too.
-        let permit = tokio::select! {
-            biased;
-            () = stop.cancelled() => break StopReason::Shutdown,
-            permit = deliveries.reserve() => match permit {
-                Ok(permit) => permit,
-                // The receiver is gone: nobody will ever take a delivery,
-                // so fetching one would only strand its lease.
-                Err(_closed) => break StopReason::Shutdown,
-            },
-        };
-        // Dropping a pending `fetch` is safe by the source's contract (cancel
-        // safe), and dropping the permit gives the slot back.
-        let next = tokio::select! {
-            biased;
-            () = stop.cancelled() => break StopReason::Shutdown,
-            next = source.fetch() => next,
-        };
-        match next {
-            Ok(Some(delivery)) => {
-                fetched += 1;
-                // No `.await` between the fetch and this send: the delivery
-                // goes straight into the reserved slot, and there is no
-                // point at which a cancellation could drop it.
-                permit.send(delivery);
-            }
-            Ok(None) => break StopReason::Exhausted,
-            Err(error) => break StopReason::SourceFailed(error),
-        }
-    };
-    // `deliveries` is dropped here, on return. It is the only sender: the
-    // pool keeps no clone (a clone kept "just in case" would hold the channel
-    // open, and the workers would wait for ever for a stream that has
-    // ended), so this is what ends the stream, once, with no flag and no
-    // message. It is Go's "only the producer closes the channel", enforced by
-    // ownership.
-    FetchReport { fetched, stopped }
+    // TODO: loop, counting the deliveries fetched:
+    // 1. wait for a free slot with `deliveries.reserve().await` (a Permit);
+    //    if the channel is closed, stop with StopReason::Shutdown;
+    // 2. then `source.fetch().await`: Ok(Some(d)) goes into the slot with
+    //    `permit.send(d)`, Ok(None) stops with Exhausted, an error stops
+    //    with SourceFailed.
+    // Race each of the two waits against `stop.cancelled()` in a
+    // `tokio::select!`, with `biased;` and the token first, and stop with
+    // Shutdown when the token wins. Return the report: returning drops
+    // `deliveries`, which ends the channel.
+    todo!("fetcher: reserve a slot, then fetch, until exhausted or stopped")
 }
 
 /// The receiving end of the fetcher's channel, shared by the workers.

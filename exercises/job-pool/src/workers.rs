@@ -128,61 +128,32 @@ where
     H: Fn(Delivery<P>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), JobError>> + Send + 'static,
 {
-    // A task of its own, so that a panic stops at the task's edge and comes
-    // back as a `JoinError` instead of unwinding through the worker (Day 71).
-    // The handler is *called* inside the task too, so a handler that panics
-    // before its first `.await` is caught the same way.
-    let handler = Arc::clone(handler);
-    let mut task = tokio::spawn(async move { handler(delivery).await });
-    // `timeout` on `&mut task`, not on `task`: when the time is up we still
-    // own the handle, and need it. `biased;` puts a finished job first, then
-    // the timeout (inside the same branch), then the drain deadline.
-    let interrupted = tokio::select! {
-        biased;
-        joined = tokio::time::timeout(job_timeout, &mut task) => match joined {
-            Ok(joined) => return outcome_of(joined),
-            Err(_elapsed) => Outcome::TimedOut(job_timeout),
-        },
-        () = abandon.cancelled() => Outcome::Abandoned,
-    };
-    // The tempting `timeout(job_timeout, tokio::spawn(job)).await` returns
-    // at the timeout and drops the JoinHandle, and dropping a JoinHandle
-    // *detaches* the task: it goes on running, unseen. The queue, told the
-    // job timed out, redelivers it, and two copies of the job now run at
-    // once. Dropping a future cancels it; dropping a task's handle does not.
-    // So abort the task, and wait for it: `abort` only asks, and the task is
-    // gone once its handle resolves.
-    task.abort();
-    match task.await {
-        // It finished after all, between our last look and the abort: its
-        // own result is the truth.
-        Ok(result) => outcome_of(Ok(result)),
-        Err(error) if error.is_panic() => outcome_of(Err(error)),
-        Err(_cancelled) => interrupted,
-    }
+    // TODO: spawn a task that *calls* the handler and awaits it (so a panic,
+    // even one before the handler's first `.await`, stays inside the task).
+    // Then `tokio::select!` with `biased;`:
+    // - `tokio::time::timeout(job_timeout, &mut task)`: the task ended in
+    //   time, return `outcome_of` its result; or the time is up: TimedOut;
+    // - `abandon.cancelled()`: Abandoned.
+    // If the task did not end, `task.abort()` and `task.await` it (dropping
+    // the handle would leave it running). If it turns out to have finished
+    // (Ok) or panicked after all, that result wins.
+    todo!("run_job: spawn the handler, wait under a timeout, abort if needed")
 }
 
 /// The outcome of a job whose task has ended.
 fn outcome_of(joined: Result<Result<(), JobError>, JoinError>) -> Outcome {
-    match joined {
-        Ok(Ok(())) => Outcome::Succeeded,
-        Ok(Err(error)) => Outcome::Failed(error),
-        Err(error) if error.is_panic() => Outcome::Panicked(panic_message(error.into_panic())),
-        // Cancelled by someone else: only a runtime shutting down does that.
-        Err(_cancelled) => Outcome::Abandoned,
-    }
+    // TODO: Ok(Ok) is Succeeded, Ok(Err) is Failed, a panic (`is_panic`)
+    // is Panicked with `panic_message(error.into_panic())`, and a task
+    // cancelled by someone else is Abandoned.
+    todo!("outcome_of: map a finished task's result to an Outcome")
 }
 
 /// The message of a panic: `panic!("literal")` carries a `&'static str`,
 /// `panic!("{x}")` a `String`, `std::panic::panic_any(v)` anything at all.
 fn panic_message(payload: Box<dyn Any + Send>) -> String {
-    if let Some(message) = payload.downcast_ref::<&'static str>() {
-        (*message).to_owned()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic with a payload that is not text".to_owned()
-    }
+    // TODO: `payload.downcast_ref::<&'static str>()`, then
+    // `downcast_ref::<String>()`; any other payload gets a fixed message.
+    todo!("panic_message: the text a panic carried")
 }
 
 /// One worker: takes deliveries until the channel ends or `drain.stop` is
@@ -201,45 +172,14 @@ where
     Fut: Future<Output = Result<(), JobError>> + Send + 'static,
     A: Acker,
 {
-    let mut tally = Tally::default();
-    loop {
-        // Only the wait for a delivery races the stop (cancel safe: a
-        // `next` that loses has taken nothing, Day 73). `biased;` so that a
-        // stopped worker does not take one more delivery that happens to be
-        // ready: that one must stay buffered, to be released.
-        let delivery = tokio::select! {
-            biased;
-            () = drain.stop.cancelled() => break,
-            next = deliveries.next() => match next {
-                Some(delivery) => delivery,
-                None => break,
-            },
-        };
-        let id = delivery.id.clone();
-        match run_job(&handler, delivery, job_timeout, &drain.abandon).await {
-            Outcome::Succeeded => {
-                tally.succeeded += 1;
-                acker.ack(id).await;
-            }
-            Outcome::Failed(error) => {
-                tally.failed += 1;
-                acker.nack(id, NackReason::Failed(error)).await;
-            }
-            Outcome::TimedOut(after) => {
-                tally.timed_out += 1;
-                acker.nack(id, NackReason::TimedOut(after)).await;
-            }
-            Outcome::Panicked(message) => {
-                tally.panicked += 1;
-                acker.nack(id, NackReason::Panicked(message)).await;
-            }
-            // Not nacked: past the deadline the pool makes no more calls to
-            // the queue, and the lease brings the job back anyway.
-            Outcome::Abandoned => {
-                tally.abandoned.push(id);
-                break;
-            }
-        }
-    }
-    tally
+    // TODO: loop:
+    // - `tokio::select!` with `biased;`: `drain.stop.cancelled()` first
+    //   (then return), `deliveries.next()` second (None: return);
+    // - run the delivery with `run_job(&handler, ..., &drain.abandon)`;
+    // - Succeeded: count it and `acker.ack(id)`; Failed, TimedOut and
+    //   Panicked: count it and `acker.nack(id, NackReason::...)`;
+    //   Abandoned: push the id into `tally.abandoned`, settle nothing, and
+    //   return (the deadline has passed).
+    // Keep the id (`delivery.id.clone()`) before the delivery moves.
+    todo!("worker: take, run and settle deliveries until stopped")
 }

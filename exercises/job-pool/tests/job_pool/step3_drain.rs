@@ -305,7 +305,13 @@ async fn a_pool_on_two_threads_settles_every_job_exactly_once() {
     let source = Script::new(deliveries, Then::Exhausted);
     let leases = source.leases();
     let ledger = Ledger::new(&leases);
-    let report = run(source, perform, ledger.clone(), config(4, 8), pending::<()>()).await;
+    // A real-time limit here: the clock is not paused on this runtime.
+    let report = tokio::time::timeout(
+        ms(20_000),
+        run(source, perform, ledger.clone(), config(4, 8), pending::<()>()),
+    )
+    .await
+    .expect("300 instant jobs take well under 20 s: a deadlock?");
     assert_eq!(report.fetched, 300);
     assert_eq!(report.panicked, 3);
     assert_eq!(accounted(&report), 300);
