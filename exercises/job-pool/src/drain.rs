@@ -159,7 +159,9 @@ async fn join_all(workers: &mut JoinSet<Tally>, tally: &mut Tally) {
 }
 
 /// Waits for the fetcher's task.
-async fn join(fetching: tokio::task::JoinHandle<crate::FetchReport>) -> crate::FetchReport {
+async fn join(
+    fetching: tokio::task::JoinHandle<crate::FetchReport>,
+) -> crate::FetchReport {
     join_result(fetching.await)
 }
 
@@ -173,7 +175,11 @@ fn join_result<T>(joined: Result<T, tokio::task::JoinError>) -> T {
     }
 }
 
-fn finish(report: crate::FetchReport, tally: Tally, mut released: Vec<JobId>) -> DrainReport {
+fn finish(
+    report: crate::FetchReport,
+    tally: Tally,
+    mut released: Vec<JobId>,
+) -> DrainReport {
     let Tally {
         succeeded,
         failed,

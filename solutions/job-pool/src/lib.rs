@@ -30,6 +30,4 @@ pub use drain::{ConfigError, DrainReport, PoolConfig, run};
 pub use fetcher::{
     Deliveries, Delivery, FetchReport, JobId, JobSource, SourceError, StopReason, fetcher,
 };
-pub use workers::{
-    Acker, Drain, JobError, NackReason, Outcome, Tally, run_job, worker,
-};
+pub use workers::{Acker, Drain, JobError, NackReason, Outcome, Tally, run_job, worker};

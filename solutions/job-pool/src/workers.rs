@@ -167,7 +167,9 @@ fn outcome_of(joined: Result<Result<(), JobError>, JoinError>) -> Outcome {
     match joined {
         Ok(Ok(())) => Outcome::Succeeded,
         Ok(Err(error)) => Outcome::Failed(error),
-        Err(error) if error.is_panic() => Outcome::Panicked(panic_message(error.into_panic())),
+        Err(error) if error.is_panic() => {
+            Outcome::Panicked(panic_message(error.into_panic()))
+        }
         // Cancelled by someone else: only a runtime shutting down does that.
         Err(_cancelled) => Outcome::Abandoned,
     }

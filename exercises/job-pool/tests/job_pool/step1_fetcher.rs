@@ -60,7 +60,11 @@ async fn a_full_channel_keeps_the_fetcher_from_claiming_more() {
     let first = receiver.recv().await.expect("a delivery is waiting");
     assert_eq!(first.id, crate::id(1));
     sleep(ms(100)).await;
-    assert_eq!(leases.taken(), 3, "one slot freed, one more delivery claimed");
+    assert_eq!(
+        leases.taken(),
+        3,
+        "one slot freed, one more delivery claimed"
+    );
     stop.cancel();
     let report = within(fetching).await.expect("the fetcher does not panic");
     assert_eq!(report.fetched, 3);
@@ -156,7 +160,11 @@ async fn a_stop_stops_a_fetcher_waiting_for_room() {
         "got {:?}",
         report.stopped
     );
-    assert_eq!(leases.taken(), 1, "one delivery fits; no second one was claimed");
+    assert_eq!(
+        leases.taken(),
+        1,
+        "one delivery fits; no second one was claimed"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -40,7 +40,11 @@ async fn a_job_that_returns_ok_succeeds() {
         matches!(outcome, Outcome::Succeeded),
         "expected Succeeded, got {outcome:?}"
     );
-    assert_eq!(start.elapsed(), ms(300), "run_job returns when the job ends");
+    assert_eq!(
+        start.elapsed(),
+        ms(300),
+        "run_job returns when the job ends"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -49,7 +53,11 @@ async fn a_job_that_returns_an_error_fails_with_it() {
     let Outcome::Failed(error) = outcome else {
         panic!("expected Failed, got {outcome:?}");
     };
-    assert_eq!(error.to_string(), "card declined", "the handler's own error");
+    assert_eq!(
+        error.to_string(),
+        "card declined",
+        "the handler's own error"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -117,7 +125,13 @@ async fn a_timed_out_job_is_aborted_not_left_running() {
         })
     };
     let abandon = CancellationToken::new();
-    let outcome = within(run_job(&handler, delivery(1, Work::Panic), ms(300), &abandon)).await;
+    let outcome = within(run_job(
+        &handler,
+        delivery(1, Work::Panic),
+        ms(300),
+        &abandon,
+    ))
+    .await;
     assert!(
         matches!(outcome, Outcome::TimedOut(_)),
         "expected TimedOut, got {outcome:?}"
@@ -159,7 +173,11 @@ async fn abandon_aborts_the_job_in_hand_at_once() {
         matches!(outcome, Outcome::Abandoned),
         "expected Abandoned, got {outcome:?}"
     );
-    assert_eq!(start.elapsed(), ms(300), "abandoned as soon as the token is cancelled");
+    assert_eq!(
+        start.elapsed(),
+        ms(300),
+        "abandoned as soon as the token is cancelled"
+    );
     canceller.await.expect("the canceller does not panic");
     assert_eq!(alive_tasks(), 0, "the abandoned job's task is gone");
 }
@@ -311,7 +329,11 @@ async fn at_the_abandon_signal_a_worker_aborts_its_job_and_settles_nothing() {
         drain,
     ))
     .await;
-    assert_eq!(start.elapsed(), ms(500), "the worker returns at the abandon signal");
+    assert_eq!(
+        start.elapsed(),
+        ms(500),
+        "the worker returns at the abandon signal"
+    );
     assert_eq!(tally.abandoned, ids([1]), "job-01 was abandoned");
     assert!(
         ledger.entries().is_empty(),

@@ -46,7 +46,11 @@ fn a_config_has_defaults_that_can_be_changed() {
     assert_eq!(config.workers().get(), 4);
     assert_eq!(config.capacity().get(), 16);
     assert_eq!(config.job_timeout(), ms(30_000), "30 s per job by default");
-    assert_eq!(config.drain_deadline(), ms(10_000), "a 10 s drain by default");
+    assert_eq!(
+        config.drain_deadline(),
+        ms(10_000),
+        "a 10 s drain by default"
+    );
     let config = config
         .with_job_timeout(ms(500))
         .with_drain_deadline(ms(2000));
@@ -63,8 +67,14 @@ async fn run_processes_every_job_and_returns_when_the_source_is_exhausted() {
     let leases = source.leases();
     let ledger = Ledger::new(&leases);
     let start = Instant::now();
-    let report = within(run(source, perform, ledger.clone(), config(2, 3), pending::<()>()))
-        .await;
+    let report = within(run(
+        source,
+        perform,
+        ledger.clone(),
+        config(2, 3),
+        pending::<()>(),
+    ))
+    .await;
     assert!(
         matches!(report.stopped, StopReason::Exhausted),
         "got {:?}",
@@ -78,7 +88,12 @@ async fn run_processes_every_job_and_returns_when_the_source_is_exhausted() {
     );
     assert_eq!(report.fetched, 6);
     assert_eq!(
-        (report.succeeded, report.failed, report.timed_out, report.panicked),
+        (
+            report.succeeded,
+            report.failed,
+            report.timed_out,
+            report.panicked
+        ),
         (4, 1, 0, 1),
         "(succeeded, failed, timed out, panicked)"
     );
@@ -115,7 +130,8 @@ async fn a_shutdown_releases_buffered_deliveries_and_lets_jobs_in_flight_finish(
     let ledger = Ledger::new(&leases);
     let start = Instant::now();
     let config = config(2, 4).with_drain_deadline(ms(5000));
-    let report = within(run(source, perform, ledger.clone(), config, sleep(ms(500)))).await;
+    let report =
+        within(run(source, perform, ledger.clone(), config, sleep(ms(500)))).await;
     assert_eq!(
         start.elapsed(),
         ms(1000),
@@ -164,7 +180,8 @@ async fn jobs_still_running_at_the_drain_deadline_are_abandoned() {
         .with_job_timeout(ms(60_000))
         .with_drain_deadline(ms(1000));
     let start = Instant::now();
-    let report = within(run(source, perform, ledger.clone(), config, sleep(ms(100)))).await;
+    let report =
+        within(run(source, perform, ledger.clone(), config, sleep(ms(100)))).await;
     assert_eq!(
         start.elapsed(),
         ms(1100),
@@ -208,7 +225,11 @@ async fn nothing_is_left_running_when_run_returns() {
         .with_drain_deadline(ms(200));
     let start = Instant::now();
     let report = within(run(source, handler, ledger, config, sleep(ms(100)))).await;
-    assert_eq!(start.elapsed(), ms(300), "shutdown at 100 ms, deadline 200 ms later");
+    assert_eq!(
+        start.elapsed(),
+        ms(300),
+        "shutdown at 100 ms, deadline 200 ms later"
+    );
     assert_eq!(report.abandoned, ids(1..=3), "the three jobs in flight");
     assert_eq!(report.released, ids(4..=5), "the two in the channel");
     assert_eq!(accounted(&report), report.fetched);
@@ -233,7 +254,8 @@ async fn the_job_timeout_still_applies_during_the_drain() {
         .with_job_timeout(ms(300))
         .with_drain_deadline(ms(5000));
     let start = Instant::now();
-    let report = within(run(source, perform, ledger.clone(), config, sleep(ms(100)))).await;
+    let report =
+        within(run(source, perform, ledger.clone(), config, sleep(ms(100)))).await;
     assert_eq!(
         start.elapsed(),
         ms(300),
@@ -308,7 +330,13 @@ async fn a_pool_on_two_threads_settles_every_job_exactly_once() {
     // A real-time limit here: the clock is not paused on this runtime.
     let report = tokio::time::timeout(
         ms(20_000),
-        run(source, perform, ledger.clone(), config(4, 8), pending::<()>()),
+        run(
+            source,
+            perform,
+            ledger.clone(),
+            config(4, 8),
+            pending::<()>(),
+        ),
     )
     .await
     .expect("300 instant jobs take well under 20 s: a deadlock?");
