@@ -21,7 +21,8 @@ fn the_example_runs_the_batch_to_the_end_then_drains_it_midway() {
     for expected in [
         // Scenario 1: every outcome, settled with the queue.
         "t= 500ms  job-03  charge-card   nacked: handler failed: card declined",
-        "t= 900ms  job-07  sync-crm      nacked: handler panicked: crm record has no `email` field",
+        "t= 900ms  job-07  sync-crm      nacked: handler panicked: \
+         crm record has no `email` field",
         "t=2600ms  job-05  render-pdf    nacked: timed out after 2s",
         "report: fetched 12; 9 succeeded, 1 failed, 1 timed out, 1 panicked; \
          abandoned []; released []",

@@ -36,6 +36,7 @@ mod workers;
 
 pub use drain::{ConfigError, DrainReport, PoolConfig, run};
 pub use fetcher::{
-    Deliveries, Delivery, FetchReport, JobId, JobSource, SourceError, StopReason, fetcher,
+    Deliveries, Delivery, FetchReport, Fetched, JobId, JobSource, SourceError,
+    StopReason, fetcher,
 };
 pub use workers::{Acker, Drain, JobError, NackReason, Outcome, Tally, run_job, worker};

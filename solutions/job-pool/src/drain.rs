@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use tokio::task::JoinSet;
+use tokio::task::{JoinError, JoinHandle, JoinSet};
 use tokio::time::{Instant, timeout_at};
 
 use crate::{
-    Acker, Deliveries, Delivery, Drain, JobError, JobId, JobSource, StopReason, Tally,
-    fetcher, worker,
+    Acker, Deliveries, Delivery, Drain, FetchReport, JobError, JobId, JobSource,
+    StopReason, Tally, fetcher, worker,
 };
 
 /// Why a [`PoolConfig`] was refused.
@@ -218,15 +218,13 @@ async fn join_all(workers: &mut JoinSet<Tally>, tally: &mut Tally) {
 }
 
 /// Waits for the fetcher's task.
-async fn join(
-    fetching: tokio::task::JoinHandle<crate::FetchReport>,
-) -> crate::FetchReport {
+async fn join(fetching: JoinHandle<FetchReport>) -> FetchReport {
     join_result(fetching.await)
 }
 
 /// A task's value. A worker or the fetcher panicking is a bug in this
 /// crate or in the source, not a job's outcome: pass it on, don't hide it.
-fn join_result<T>(joined: Result<T, tokio::task::JoinError>) -> T {
+fn join_result<T>(joined: Result<T, JoinError>) -> T {
     match joined {
         Ok(value) => value,
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
@@ -234,11 +232,10 @@ fn join_result<T>(joined: Result<T, tokio::task::JoinError>) -> T {
     }
 }
 
-fn finish(
-    report: crate::FetchReport,
-    tally: Tally,
-    mut released: Vec<JobId>,
-) -> DrainReport {
+/// The report: the fetcher's, the workers' tallies, the released ids, with
+/// both id lists sorted so that the report does not depend on which worker
+/// finished first.
+fn finish(report: FetchReport, tally: Tally, mut released: Vec<JobId>) -> DrainReport {
     let Tally {
         succeeded,
         failed,

@@ -62,6 +62,10 @@ impl SourceError {
     }
 }
 
+/// What [`JobSource::fetch`] returns: a leased delivery, `None` once the
+/// source is exhausted, or the error the source gave up on.
+pub type Fetched<P> = Result<Option<Delivery<P>>, SourceError>;
+
 /// Where deliveries come from: an in-memory queue in the tests, a Redis
 /// list in a real service.
 ///
@@ -79,9 +83,7 @@ pub trait JobSource: Send + 'static {
     type Payload: Send + 'static;
 
     /// The next delivery, `Ok(None)` once the source is exhausted.
-    fn fetch(
-        &mut self,
-    ) -> impl Future<Output = Result<Option<Delivery<Self::Payload>>, SourceError>> + Send;
+    fn fetch(&mut self) -> impl Future<Output = Fetched<Self::Payload>> + Send;
 }
 
 /// Why the fetcher stopped, which is also why the channel ended.

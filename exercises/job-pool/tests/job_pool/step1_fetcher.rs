@@ -39,7 +39,8 @@ async fn the_fetcher_forwards_every_delivery_in_order_then_ends_the_channel() {
     assert_eq!(
         receiver.try_recv().map(|d| d.id),
         Err(TryRecvError::Disconnected),
-        "once the fetcher returns, its sender (the only one) is gone: the channel has ended"
+        "once the fetcher returns, its sender (the only one) is gone: \
+         the channel has ended"
     );
 }
 

@@ -92,7 +92,7 @@ async fn a_handler_that_panics_before_its_first_await_is_caught_too() {
     let abandon = CancellationToken::new();
     let outcome = run_job(&eager, delivery(7, Work::Panic), ms(1000), &abandon).await;
     assert!(
-        matches!(&outcome, Outcome::Panicked(message) if message == "bad payload in job-07"),
+        matches!(&outcome, Outcome::Panicked(m) if m == "bad payload in job-07"),
         "expected Panicked(\"bad payload in job-07\"), got {outcome:?}"
     );
 }

@@ -377,7 +377,10 @@ proptest! {
             .expect("a runtime");
         runtime.block_on(async {
             let total = works.len();
-            let deliveries = (1..).zip(works).map(|(n, work)| delivery(n, work)).collect();
+            let deliveries = (1..)
+                .zip(works)
+                .map(|(n, work)| delivery(n, work))
+                .collect();
             let source = Script::new(deliveries, Then::Exhausted);
             let leases = source.leases();
             let ledger = Ledger::new(&leases);
@@ -392,7 +395,8 @@ proptest! {
                 }
             };
             let start = Instant::now();
-            let report = within(run(source, perform, ledger.clone(), config, shutdown)).await;
+            let report =
+                within(run(source, perform, ledger.clone(), config, shutdown)).await;
 
             prop_assert_eq!(accounted(&report), report.fetched);
             prop_assert_eq!(report.fetched, leases.taken());
