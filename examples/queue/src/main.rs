@@ -31,44 +31,26 @@ use std::time::Duration;
 
 use job_queue::{AckError, Counts, JobId, ManualClock, Queue, QueueConfig};
 use redis::AsyncCommands;
-use redis_harness::RedisServer;
+use redis_harness::TestRedis;
 use tokio::sync::oneshot;
 
 const LEASE: Duration = Duration::from_secs(30);
 
-/// Where Redis is, and the server to keep alive while the example runs.
-struct Redis {
-    url: String,
-    prefix: String,
-    _server: Option<RedisServer>,
-}
-
 fn main() -> Result<(), Box<dyn Error>> {
-    let redis = match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => Redis {
-            url,
-            prefix: format!("queue-example:{}:", std::process::id()),
-            _server: None,
-        },
-        _ => {
-            let server = RedisServer::start()?;
-            Redis {
-                url: server.url(),
-                prefix: "queue-example:".to_owned(),
-                _server: Some(server),
-            }
-        }
-    };
+    // A private redis-server, or `REDIS_URL` when set, with a key prefix of
+    // this run's own: the same choice the tests make. Kept alive (and the
+    // server with it) until `main` returns.
+    let redis = TestRedis::try_start("queue-example")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
         let clock = ManualClock::new(1_700_000_000_000);
-        let config = QueueConfig::new(redis.prefix.as_str())
+        let config = QueueConfig::new(redis.prefix())
             .lease(LEASE)
             .block(Duration::from_millis(100))
             .clock(Arc::new(clock.clone()));
-        let connect = || Queue::connect(&redis.url, config.clone());
+        let connect = || Queue::connect(redis.url(), config.clone());
         let producer = connect().await?;
 
         enqueue(&producer).await?;
@@ -82,7 +64,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         cancelled(
             &producer,
             &clock,
-            &redis.url,
+            redis.url(),
             config.clone(),
             connect().await?,
         )

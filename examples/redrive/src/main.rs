@@ -206,17 +206,13 @@ struct Demo {
 }
 
 async fn demo() -> Result<(), BoxError> {
-    // Keep the server alive until the demo ends: dropping it stops it.
-    let (_server, url) = match std::env::var("REDIS_URL") {
-        Ok(url) if !url.is_empty() => (None, url),
-        _ => {
-            let server = redis_harness::RedisServer::start()?;
-            let url = server.url();
-            (Some(server), url)
-        }
-    };
+    // A private redis-server, or `REDIS_URL` when set, with a key prefix of
+    // this run's own: the same choice the tests make. Keep it alive until the
+    // demo ends: dropping it stops the server.
+    let redis = redis_harness::TestRedis::try_start("redrive-demo")?;
+    let url = redis.url().to_owned();
     let clock = ManualClock::new(START_MS);
-    let prefix = format!("redrive-demo:{}:", std::process::id());
+    let prefix = redis.prefix().to_owned();
     let config = QueueConfig::new(prefix)
         .lease(Duration::from_secs(30))
         .block(Duration::from_millis(50))
