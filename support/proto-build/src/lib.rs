@@ -92,7 +92,10 @@ impl Protos {
     {
         Self {
             files: files.into_iter().map(|f| f.as_ref().to_owned()).collect(),
-            includes: includes.into_iter().map(|i| i.as_ref().to_owned()).collect(),
+            includes: includes
+                .into_iter()
+                .map(|i| i.as_ref().to_owned())
+                .collect(),
             descriptor_set: None,
             out_dir: None,
             builder: tonic_prost_build::configure(),
@@ -127,7 +130,9 @@ impl Protos {
     pub fn compile(self) -> Result<(), Error> {
         let out_dir = match self.out_dir {
             Some(dir) => dir,
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::NoOutDir)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
         };
         // Tell cargo to re-run the script when a proto changes, and only
         // then: without any rerun-if line cargo re-runs it on every change
@@ -138,15 +143,16 @@ impl Protos {
         for file in &self.files {
             println!("cargo:rerun-if-changed={}", file.display());
         }
-        let fds = protox::compile(&self.files, &self.includes).map_err(|e| Error::Parse {
-            files: self
-                .files
-                .iter()
-                .map(|f| f.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            message: e.to_string(),
-        })?;
+        let fds =
+            protox::compile(&self.files, &self.includes).map_err(|e| Error::Parse {
+                files: self
+                    .files
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message: e.to_string(),
+            })?;
         if let Some(name) = &self.descriptor_set {
             let path = out_dir.join(format!("{name}.bin"));
             std::fs::write(&path, fds.encode_to_vec())
@@ -155,6 +161,9 @@ impl Protos {
         self.builder
             .out_dir(&out_dir)
             .compile_fds(fds)
-            .map_err(|source| Error::Write { path: out_dir, source })
+            .map_err(|source| Error::Write {
+                path: out_dir,
+                source,
+            })
     }
 }

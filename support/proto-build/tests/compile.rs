@@ -30,9 +30,18 @@ service Echo { rpc Say(Ping) returns (Ping); }
 
     let code = fs::read_to_string(out.join("demo.v1.rs"))
         .expect("the generated module is named after the package: demo.v1.rs");
-    assert!(code.contains("pub struct Ping"), "the message becomes a struct:\n{code}");
-    assert!(code.contains("pub mod echo_client"), "a client module is generated");
-    assert!(code.contains("pub mod echo_server"), "a server module is generated");
+    assert!(
+        code.contains("pub struct Ping"),
+        "the message becomes a struct:\n{code}"
+    );
+    assert!(
+        code.contains("pub mod echo_client"),
+        "a client module is generated"
+    );
+    assert!(
+        code.contains("pub mod echo_server"),
+        "a server module is generated"
+    );
     let fds = fs::read(out.join("echo_descriptor.bin")).expect("descriptor set written");
     assert!(
         fds.windows(b"demo.v1".len()).any(|w| w == b"demo.v1"),
@@ -43,13 +52,20 @@ service Echo { rpc Say(Ping) returns (Ping); }
 #[test]
 fn a_syntax_error_is_reported_with_the_file_name() {
     let dir = tempfile::tempdir().expect("temp dir");
-    write(dir.path(), "broken.proto", "syntax = \"proto3\";\nmessage { }\n");
+    write(
+        dir.path(),
+        "broken.proto",
+        "syntax = \"proto3\";\nmessage { }\n",
+    );
     let err = proto_build::Protos::new([dir.path().join("broken.proto")], [dir.path()])
         .out_dir(dir.path())
         .compile()
         .expect_err("a message without a name must be refused");
     let text = err.to_string();
-    assert!(text.contains("broken.proto"), "the error should name the file: {text}");
+    assert!(
+        text.contains("broken.proto"),
+        "the error should name the file: {text}"
+    );
 }
 
 #[test]
@@ -64,5 +80,8 @@ fn an_unknown_type_is_an_error_not_a_panic() {
         .out_dir(dir.path())
         .compile()
         .expect_err("a field of an undefined type must be refused");
-    assert!(err.to_string().contains("Missing"), "the error names the type: {err}");
+    assert!(
+        err.to_string().contains("Missing"),
+        "the error names the type: {err}"
+    );
 }
