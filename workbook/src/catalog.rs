@@ -83,6 +83,10 @@ pub enum Check {
     Tsan,
     /// The tests need `redis-server` on the PATH.
     Redis,
+    /// The solution has a libFuzzer target in `fuzz/` (package
+    /// `<exercise>-fuzz`, one `[[bin]]` per target), run for a fixed
+    /// number of inputs under AddressSanitizer (nightly).
+    Fuzz,
 }
 
 impl Check {
@@ -92,6 +96,9 @@ impl Check {
             Check::Loom => "loom models, which explore every interleaving of its threads",
             Check::Tsan => "ThreadSanitizer (nightly), which reports data races",
             Check::Redis => "a real `redis-server` that its tests start on a free port",
+            Check::Fuzz => {
+                "a fuzz target (libFuzzer with AddressSanitizer, nightly) fed generated inputs"
+            }
         }
     }
 }

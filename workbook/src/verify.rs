@@ -61,6 +61,9 @@ pub enum ExtraCheck {
     /// The Redis lessons: `redis-server` 6.2+ is found, and their
     /// solutions' and examples' tests pass and leave no server running.
     Redis,
+    /// The fuzz targets, each fed a fixed number of generated inputs under
+    /// AddressSanitizer (needs nightly).
+    Fuzz,
 }
 
 impl ExtraCheck {
@@ -69,6 +72,7 @@ impl ExtraCheck {
             Self::Loom => "loom models pass, and fail on the broken variants",
             Self::Tsan => "ThreadSanitizer finds no data race",
             Self::Redis => "Redis lessons run against a real redis-server",
+            Self::Fuzz => "fuzz targets survive their generated inputs",
         }
     }
 
@@ -83,6 +87,7 @@ impl ExtraCheck {
             Self::Loom => Check::Loom,
             Self::Tsan => Check::Tsan,
             Self::Redis => Check::Redis,
+            Self::Fuzz => Check::Fuzz,
         };
         let exercises: Vec<&Exercise> = catalog
             .exercises()
@@ -96,6 +101,7 @@ impl ExtraCheck {
             match self {
                 Self::Loom => check_loom(workspace, exercise, report)?,
                 Self::Tsan => check_tsan(workspace, exercise, report)?,
+                Self::Fuzz => check_fuzz(workspace, exercise, report)?,
                 Self::Redis => {
                     for package in [exercise.solution_package(), exercise.example.clone()]
                     {
@@ -232,7 +238,7 @@ pub fn run(
             before,
         );
 
-        for extra in [ExtraCheck::Loom, ExtraCheck::Tsan] {
+        for extra in [ExtraCheck::Loom, ExtraCheck::Tsan, ExtraCheck::Fuzz] {
             let before = report.problems.len();
             extra.run(workspace, &catalog, &mut report)?;
             step(extra.step_name(), &mut report, before);
@@ -805,6 +811,176 @@ fn check_loom(
     Ok(())
 }
 
+/// The nightly toolchain's sysroot, with rust-src when `needs_src` (added if
+/// missing); `None`, with a note saying what `what` skipped and how to get
+/// it, when the machine has no nightly.
+fn nightly_sysroot(what: &str, needs_src: bool, report: &mut Report) -> Option<PathBuf> {
+    let nightly = Command::new("rustup")
+        .args(["run", "nightly", "rustc", "--print", "sysroot"])
+        .output();
+    let sysroot = match nightly {
+        Ok(output) if output.status.success() => {
+            PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
+        }
+        _ => {
+            report.notes.push(format!(
+                "{what} skipped: no nightly toolchain (rustup toolchain install nightly --component rust-src)"
+            ));
+            return None;
+        }
+    };
+    let src = sysroot.join("lib/rustlib/src/rust/library");
+    if needs_src && !src.is_dir() {
+        let _ = Command::new("rustup")
+            .args(["component", "add", "rust-src", "--toolchain", "nightly"])
+            .output();
+        if !src.is_dir() {
+            report.notes.push(format!(
+                "{what} skipped: nightly has no rust-src (rustup component add rust-src --toolchain nightly)"
+            ));
+            return None;
+        }
+    }
+    Some(sysroot)
+}
+
+/// The coverage instrumentation cargo-fuzz passes to rustc for libFuzzer,
+/// plus AddressSanitizer, which turns an out-of-bounds read or a use after
+/// free into a crash the fuzzer reports. Rust's own checks make most bugs
+/// panics already; the sanitizer catches the rest. No `-Zbuild-std`: ASan
+/// does not need an instrumented std (toolchain notes).
+const FUZZ_RUSTFLAGS: &str = "--cfg fuzzing -Cpasses=sancov-module \
+    -Cllvm-args=-sanitizer-coverage-level=4 \
+    -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+    -Cllvm-args=-sanitizer-coverage-pc-table \
+    -Cllvm-args=-sanitizer-coverage-trace-compares -Zsanitizer=address";
+
+/// Inputs per fuzz target: enough to reach the decoder's every branch in a
+/// few seconds, few enough for CI. `WORKBOOK_FUZZ_RUNS` overrides it.
+const FUZZ_RUNS: u64 = 500_000;
+
+/// Builds the solution's fuzz targets (`solutions/<ex>/fuzz`, package
+/// `<ex>-fuzz`) with libFuzzer's instrumentation and runs each for a fixed
+/// number of inputs from a fixed seed, starting from a copy of its seed
+/// corpus (libFuzzer writes new inputs into its corpus folder, and the
+/// repository's must not change). A crash is a problem, with the input
+/// saved where the report says. This is what `cargo fuzz run` does, without
+/// needing cargo-fuzz installed.
+fn check_fuzz(
+    workspace: &Workspace,
+    exercise: &Exercise,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    let package = format!("{}-fuzz", exercise.name);
+    let dir = workspace
+        .root()
+        .join("solutions")
+        .join(&exercise.name)
+        .join("fuzz");
+    let what = format!("fuzzing `{package}`");
+    if nightly_sysroot(&what, false, report).is_none() {
+        return Ok(());
+    }
+    let targets: Vec<String> = match fs::read_dir(dir.join("fuzz_targets")) {
+        Ok(entries) => {
+            let mut names: Vec<String> = entries
+                .filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_suffix(".rs").map(str::to_owned)
+                })
+                .collect();
+            names.sort();
+            names
+        }
+        Err(_) => Vec::new(),
+    };
+    if targets.is_empty() {
+        report.problems.push(format!(
+            "{}: declares the fuzz check but has no fuzz_targets/*.rs",
+            dir.display()
+        ));
+        return Ok(());
+    }
+    let base = target_dir(workspace, "fuzz");
+    let triple = "x86_64-unknown-linux-gnu";
+    let started = Instant::now();
+    let build = Command::new("rustup")
+        .args([
+            "run",
+            "nightly",
+            "cargo",
+            "build",
+            "--release",
+            "--color",
+            "never",
+        ])
+        .args(["-p", &package, "--bins", "--target", triple])
+        .env("RUSTFLAGS", FUZZ_RUSTFLAGS)
+        .env("CARGO_TARGET_DIR", &base)
+        .current_dir(workspace.root())
+        .stdin(Stdio::null())
+        .output()
+        .context("running nightly cargo build for the fuzz targets")?;
+    if !build.status.success() {
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        report.problems.push(format!(
+            "`{package}` does not build for fuzzing:\n{}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ));
+        return Ok(());
+    }
+    let built = started.elapsed();
+    let runs = std::env::var("WORKBOOK_FUZZ_RUNS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(FUZZ_RUNS);
+    for target in targets {
+        let corpus = base.join("corpus").join(&package).join(&target);
+        let _ = fs::remove_dir_all(&corpus);
+        fs::create_dir_all(&corpus)
+            .with_context(|| format!("creating {}", corpus.display()))?;
+        if let Ok(seeds) = fs::read_dir(dir.join("corpus").join(&target)) {
+            for seed in seeds.filter_map(Result::ok) {
+                let _ = fs::copy(seed.path(), corpus.join(seed.file_name()));
+            }
+        }
+        let artifacts = base.join("artifacts").join(&package).join(&target);
+        fs::create_dir_all(&artifacts)
+            .with_context(|| format!("creating {}", artifacts.display()))?;
+        let binary = base.join(triple).join("release").join(&target);
+        let run_started = Instant::now();
+        let run = Command::new(&binary)
+            .arg(format!("-runs={runs}"))
+            .args(["-seed=1", "-max_total_time=300", "-print_final_stats=1"])
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .arg(&corpus)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("running {}", binary.display()))?;
+        let log = String::from_utf8_lossy(&run.stderr);
+        let execs = log
+            .lines()
+            .find_map(|l| l.strip_prefix("stat::number_of_executed_units:"))
+            .map_or("?".to_owned(), |n| n.trim().to_owned());
+        report.notes.push(format!(
+            "fuzz `{package}/{target}`: {execs} inputs in {:.1} s (build {:.1} s)",
+            run_started.elapsed().as_secs_f64(),
+            built.as_secs_f64()
+        ));
+        if !run.status.success() {
+            let tail: Vec<&str> = log.lines().rev().take(25).collect();
+            report.problems.push(format!(
+                "fuzz target `{package}/{target}` crashed (input saved in {}):\n{}",
+                artifacts.display(),
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The solution's tests under ThreadSanitizer: nightly, `-Zbuild-std` (TSan
 /// reports false races against an uninstrumented std) and the same flag for
 /// rustdoc (or the doctests fail to link). Without a nightly toolchain the
@@ -816,30 +992,9 @@ fn check_tsan(
     report: &mut Report,
 ) -> anyhow::Result<()> {
     let package = exercise.solution_package();
-    let nightly = Command::new("rustup")
-        .args(["run", "nightly", "rustc", "--print", "sysroot"])
-        .output();
-    let sysroot = match nightly {
-        Ok(output) if output.status.success() => {
-            PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
-        }
-        _ => {
-            report.notes.push(format!(
-                "ThreadSanitizer run of `{package}` skipped: no nightly toolchain (rustup toolchain install nightly --component rust-src)"
-            ));
-            return Ok(());
-        }
-    };
-    if !sysroot.join("lib/rustlib/src/rust/library").is_dir() {
-        let _ = Command::new("rustup")
-            .args(["component", "add", "rust-src", "--toolchain", "nightly"])
-            .output();
-        if !sysroot.join("lib/rustlib/src/rust/library").is_dir() {
-            report.notes.push(format!(
-                "ThreadSanitizer run of `{package}` skipped: nightly has no rust-src (rustup component add rust-src --toolchain nightly)"
-            ));
-            return Ok(());
-        }
+    let what = format!("ThreadSanitizer run of `{package}`");
+    if nightly_sysroot(&what, true, report).is_none() {
+        return Ok(());
     }
     let mut command = Command::new("rustup");
     command
