@@ -52,7 +52,7 @@ pub enum SubmitError {
         id: String,
     },
     /// The tenant has queued as many jobs as its quota allows.
-    #[error("tenant {tenant:?} has used its quota of {limit} jobs")]
+    #[error("tenant {tenant:?} has used up its quota ({limit} jobs)")]
     QuotaExceeded {
         /// The tenant over quota.
         tenant: String,
@@ -72,32 +72,20 @@ pub enum SubmitError {
 impl SubmitError {
     /// The gRPC code a client receives for this error.
     pub fn code(&self) -> Code {
-        match self {
-            SubmitError::InvalidField { .. } => Code::InvalidArgument,
-            SubmitError::QueueNotFound { .. } => Code::NotFound,
-            // Not Unavailable: retrying cannot help until an operator
-            // resumes the queue. Not Aborted: no race was lost.
-            SubmitError::QueuePaused { .. } => Code::FailedPrecondition,
-            SubmitError::Duplicate { .. } => Code::AlreadyExists,
-            SubmitError::QuotaExceeded { .. } => Code::ResourceExhausted,
-            SubmitError::Unavailable(_) => Code::Unavailable,
-            SubmitError::Internal(_) => Code::Internal,
-        }
+        // TODO: one arm per variant: InvalidArgument, NotFound,
+        // FailedPrecondition, AlreadyExists, ResourceExhausted, Unavailable,
+        // Internal, in the order the variants are declared.
+        todo!("SubmitError::code: the gRPC code for this error")
     }
 
     /// The `ErrorInfo` reason: a stable UPPER_SNAKE_CASE identifier, unique
     /// within [`ERROR_DOMAIN`], that a client program may match on. Unlike
     /// the message, it never changes once published.
     pub fn reason(&self) -> &'static str {
-        match self {
-            SubmitError::InvalidField { .. } => "INVALID_FIELD",
-            SubmitError::QueueNotFound { .. } => "QUEUE_NOT_FOUND",
-            SubmitError::QueuePaused { .. } => "QUEUE_PAUSED",
-            SubmitError::Duplicate { .. } => "DUPLICATE_JOB",
-            SubmitError::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
-            SubmitError::Unavailable(_) => "STORE_UNAVAILABLE",
-            SubmitError::Internal(_) => "INTERNAL",
-        }
+        // TODO: one arm per variant: INVALID_FIELD, QUEUE_NOT_FOUND,
+        // QUEUE_PAUSED, DUPLICATE_JOB, QUOTA_EXCEEDED, STORE_UNAVAILABLE,
+        // INTERNAL, in the order the variants are declared.
+        todo!("SubmitError::reason: the stable ErrorInfo reason")
     }
 }
 
@@ -118,64 +106,22 @@ impl SubmitError {
 ///   still record it.
 impl From<SubmitError> for Status {
     fn from(error: SubmitError) -> Self {
-        let code = error.code();
-        let reason = error.reason();
-        let mut details = ErrorDetails::new();
-        let mut metadata = HashMap::new();
-        let mut source = None;
-        let message = match error {
-            SubmitError::InvalidField { field, ref reason } => {
-                details.add_bad_request_violation(field, reason.clone());
-                metadata.insert("field".to_owned(), field.to_owned());
-                error.to_string()
-            }
-            SubmitError::QueueNotFound { ref queue } => {
-                details.set_resource_info("queue", queue.clone(), "", "no such queue");
-                metadata.insert("queue".to_owned(), queue.clone());
-                error.to_string()
-            }
-            SubmitError::QueuePaused { ref queue } => {
-                details.add_precondition_failure_violation(
-                    "QUEUE_PAUSED",
-                    format!("queues/{queue}"),
-                    "the queue must be resumed before it takes jobs",
-                );
-                metadata.insert("queue".to_owned(), queue.clone());
-                error.to_string()
-            }
-            SubmitError::Duplicate { ref id } => {
-                details.set_resource_info("job", id.clone(), "", "the id is taken");
-                metadata.insert("id".to_owned(), id.clone());
-                error.to_string()
-            }
-            SubmitError::QuotaExceeded {
-                ref tenant,
-                limit,
-                retry_after,
-            } => {
-                details.set_retry_info(Some(retry_after));
-                metadata.insert("tenant".to_owned(), tenant.clone());
-                metadata.insert("limit".to_owned(), limit.to_string());
-                error.to_string()
-            }
-            // Rejected: `format!("job store unavailable: {cause}")`. The
-            // cause's text is written for the server's operators, and it
-            // names hosts, ports, users and file paths.
-            SubmitError::Unavailable(cause) => {
-                source = Some(cause);
-                "the job store is unavailable; try again later".to_owned()
-            }
-            SubmitError::Internal(cause) => {
-                source = Some(cause);
-                "internal error".to_owned()
-            }
-        };
-        details.set_error_info(reason, ERROR_DOMAIN, metadata);
-        let mut status = Status::with_error_details(code, message, details);
-        if let Some(cause) = source {
-            status.set_source(Arc::from(cause));
-        }
-        status
+        // TODO: take `error.code()` and `error.reason()` first. Then match on
+        // the error to build a `tonic_types::ErrorDetails` and the message:
+        // - the five request errors: the message is `error.to_string()`;
+        //   add BadRequest (`add_bad_request_violation(field, reason)`),
+        //   ResourceInfo (`set_resource_info("queue" or "job", name, "",
+        //   description)`), PreconditionFailure
+        //   (`add_precondition_failure_violation("QUEUE_PAUSED",
+        //   "queues/<name>", description)`) or RetryInfo
+        //   (`set_retry_info(Some(retry_after))`), and put the field, queue,
+        //   id, or tenant and limit, in a `HashMap` of ErrorInfo metadata;
+        // - Unavailable and Internal: a fixed message that says nothing of
+        //   the cause ("internal error" for Internal), and keep the cause.
+        // Then `details.set_error_info(reason, ERROR_DOMAIN, metadata)`,
+        // `Status::with_error_details(code, message, details)`, and
+        // `status.set_source(Arc::from(cause))` when there is a cause.
+        todo!("From<SubmitError> for Status: code, message, details, source")
     }
 }
 
@@ -199,22 +145,10 @@ impl Jobs for JobsService {
         &self,
         request: Request<SubmitRequest>,
     ) -> Result<Response<SubmitReply>, Status> {
-        let SubmitRequest {
-            id,
-            queue,
-            tenant,
-            payload,
-        } = request.into_inner();
-        // `?` converts through `From<SubmitError> for Status`: the handler
-        // has no mapping of its own. (Rejected: `map_err(|e|
-        // Status::internal(e.to_string()))` in every handler, which sends
-        // every failure as Internal and every cause to the client.)
-        let id = self.board.submit(NewJob {
-            id,
-            queue,
-            tenant,
-            payload,
-        })?;
-        Ok(Response::new(SubmitReply { id }))
+        // TODO: take the `SubmitRequest` out of the request, build a
+        // `NewJob` from its four fields, call `self.board.submit(job)?` (the
+        // `?` converts through your `From<SubmitError> for Status`), and
+        // answer `Response::new(SubmitReply { id })`.
+        todo!("JobsService::submit: call the board, let `?` map its error")
     }
 }

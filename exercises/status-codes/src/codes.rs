@@ -121,30 +121,9 @@ impl Situation {
 ///   is what the client should retry (nothing until someone fixes the
 ///   state; the whole read-modify-write; just this call).
 pub fn choose(situation: Situation) -> Code {
-    // A `match` with no `_` arm: a new situation does not compile until
-    // someone decides its code. (Rejected: a `HashMap<Situation, Code>`,
-    // which fails at run time, for the one situation nobody tested.)
-    match situation {
-        Situation::Done => Code::Ok,
-        Situation::CallerGaveUp => Code::Cancelled,
-        Situation::UnrecognisedError => Code::Unknown,
-        Situation::MalformedField => Code::InvalidArgument,
-        Situation::DeadlinePassed => Code::DeadlineExceeded,
-        Situation::RecordMissing | Situation::RecordHiddenFromCaller => Code::NotFound,
-        Situation::DuplicateCreate => Code::AlreadyExists,
-        Situation::CallerLacksPermission => Code::PermissionDenied,
-        Situation::QuotaUsedUp => Code::ResourceExhausted,
-        Situation::WrongState => Code::FailedPrecondition,
-        Situation::ConcurrentChange => Code::Aborted,
-        // Not InvalidArgument: the same offset may be valid once the file
-        // grows, which is what lets a reader iterate until OutOfRange.
-        Situation::PastTheEnd => Code::OutOfRange,
-        Situation::NotImplemented => Code::Unimplemented,
-        Situation::InvariantBroken => Code::Internal,
-        Situation::DependencyDown => Code::Unavailable,
-        Situation::DataCorrupted => Code::DataLoss,
-        Situation::NoValidCredentials => Code::Unauthenticated,
-    }
+    // TODO: one `match` arm per situation, no `_` arm, returning the code
+    // the doc comment above and the gRPC status code guide give it.
+    todo!("choose: the code for this situation")
 }
 
 /// What a client may do about a failed call, given only its code.
@@ -179,25 +158,8 @@ pub enum Retry {
 /// `Unauthenticated` is `Never` too: refreshing a token and then calling
 /// again is a new call, not a retry of the failed one.
 pub fn retry_class(code: Code) -> Retry {
-    match code {
-        Code::Unavailable => Retry::Backoff,
-        Code::DeadlineExceeded => Retry::IfIdempotent,
-        Code::ResourceExhausted => Retry::Throttled,
-        Code::Aborted => Retry::Restart,
-        // Spelled out rather than `_ => Never`: a code tonic adds one day
-        // must be classified by a person, not defaulted by a wildcard.
-        Code::Ok
-        | Code::Cancelled
-        | Code::Unknown
-        | Code::InvalidArgument
-        | Code::NotFound
-        | Code::AlreadyExists
-        | Code::PermissionDenied
-        | Code::FailedPrecondition
-        | Code::OutOfRange
-        | Code::Unimplemented
-        | Code::Internal
-        | Code::DataLoss
-        | Code::Unauthenticated => Retry::Never,
-    }
+    // TODO: one `match` over the code. Unavailable is Backoff,
+    // DeadlineExceeded IfIdempotent, ResourceExhausted Throttled, Aborted
+    // Restart, and every other code Never: list them all rather than `_`.
+    todo!("retry_class: what a client may do about this code")
 }

@@ -13,31 +13,11 @@ use tonic::Code;
 /// server itself answers every call, failed or not, with HTTP 200 and puts
 /// the code in `grpc-status`.
 pub fn to_http(code: Code) -> StatusCode {
-    match code {
-        Code::Ok => StatusCode::OK,
-        // 499 is nginx's "Client Closed Request": not in any RFC, so `http`
-        // has no constant for it, but it says what happened (the client
-        // left) where grpc-gateway's old 408 said the server was too slow.
-        Code::Cancelled => client_closed_request(),
-        Code::Unknown => StatusCode::INTERNAL_SERVER_ERROR,
-        Code::InvalidArgument => StatusCode::BAD_REQUEST,
-        Code::DeadlineExceeded => StatusCode::GATEWAY_TIMEOUT,
-        Code::NotFound => StatusCode::NOT_FOUND,
-        Code::AlreadyExists => StatusCode::CONFLICT,
-        Code::PermissionDenied => StatusCode::FORBIDDEN,
-        Code::ResourceExhausted => StatusCode::TOO_MANY_REQUESTS,
-        // Deliberately not 412 Precondition Failed: in HTTP, 412 means a
-        // conditional header (If-Match, If-Unmodified-Since) was false, a
-        // statement about the request's headers, not the system's state.
-        Code::FailedPrecondition => StatusCode::BAD_REQUEST,
-        Code::Aborted => StatusCode::CONFLICT,
-        Code::OutOfRange => StatusCode::BAD_REQUEST,
-        Code::Unimplemented => StatusCode::NOT_IMPLEMENTED,
-        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        Code::DataLoss => StatusCode::INTERNAL_SERVER_ERROR,
-        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
-    }
+    // TODO: one arm per code, grpc-gateway's table (see the lesson): 200,
+    // 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503,
+    // 500, 401 in `ALL_CODES` order. For 499, which `http` has no constant
+    // for, call the `client_closed_request` helper below.
+    todo!("to_http: grpc-gateway's HTTP status for this code")
 }
 
 fn client_closed_request() -> StatusCode {
@@ -63,17 +43,7 @@ fn client_closed_request() -> StatusCode {
 /// `Internal`; tonic 0.14.9 does not, and reports `Unknown`. This function
 /// follows the client you run, and the tests check it against that client.
 pub fn from_http(status: StatusCode) -> Code {
-    match status {
-        StatusCode::BAD_REQUEST => Code::Internal,
-        StatusCode::UNAUTHORIZED => Code::Unauthenticated,
-        StatusCode::FORBIDDEN => Code::PermissionDenied,
-        StatusCode::NOT_FOUND => Code::Unimplemented,
-        StatusCode::TOO_MANY_REQUESTS
-        | StatusCode::BAD_GATEWAY
-        | StatusCode::SERVICE_UNAVAILABLE
-        | StatusCode::GATEWAY_TIMEOUT => Code::Unavailable,
-        // `_` is right here, unlike in `to_http`: HTTP has hundreds of
-        // statuses and the table names nine.
-        _ => Code::Unknown,
-    }
+    // TODO: match the eight named statuses (`StatusCode::BAD_REQUEST`, ...)
+    // and send every other one, 200 included, to `Code::Unknown`.
+    todo!("from_http: the code a client infers from an HTTP status")
 }

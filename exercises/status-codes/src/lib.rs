@@ -1,4 +1,4 @@
-//! # Day 118: status codes at the boundary (reference solution)
+//! # Day 118: status codes at the boundary (exercise)
 //!
 //! A gRPC client never sees a server's error types: it sees a
 //! `google.rpc.Status`, a code from a fixed list of seventeen, a message for
@@ -23,10 +23,18 @@
 //! One module per step, in the order the lesson takes them; `lib.rs` only
 //! declares modules and re-exports, so every item is used as
 //! `status_codes::Item`. `pb` is the code generated from
-//! `exercises/status-codes/proto/jobs.proto`, and `memory.rs` connects a
-//! client to a server through an in-memory pipe (no port, nothing left
-//! running). The tests are the exercise's own
-//! (`exercises/status-codes/tests/`).
+//! `proto/jobs.proto`, and `memory.rs` connects a client to a server through
+//! an in-memory pipe (no port, nothing left running); `board.rs`, the domain,
+//! is given complete too. The tests are in `tests/status_codes/`, one file
+//! per step.
+//!
+//! Every `todo!()` is yours to replace; the `// TODO` above it says what to
+//! do. `cargo test -p status-codes` tells you which step is next, and
+//! `cargo workbook hint status-codes` gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 mod board;
 mod boundary;

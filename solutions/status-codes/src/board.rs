@@ -116,7 +116,9 @@ impl JobBoard {
         // A panic while holding the lock cannot leave the maps half-updated
         // (each method updates them last, in one go), so a poisoned lock is
         // still consistent: take it rather than panic again.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -139,7 +141,10 @@ fn validate(job: &NewJob) -> Result<(), SubmitError> {
     if job.payload.len() > MAX_PAYLOAD {
         return invalid(
             "payload",
-            &format!("must be at most {MAX_PAYLOAD} bytes, got {}", job.payload.len()),
+            &format!(
+                "must be at most {MAX_PAYLOAD} bytes, got {}",
+                job.payload.len()
+            ),
         );
     }
     Ok(())

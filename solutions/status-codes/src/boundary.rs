@@ -52,7 +52,7 @@ pub enum SubmitError {
         id: String,
     },
     /// The tenant has queued as many jobs as its quota allows.
-    #[error("tenant {tenant:?} has used its quota of {limit} jobs")]
+    #[error("tenant {tenant:?} has used up its quota ({limit} jobs)")]
     QuotaExceeded {
         /// The tenant over quota.
         tenant: String,

@@ -22,7 +22,9 @@ use tonic::transport::{Channel, Endpoint, Server};
 /// `routes` is `Routes::new(JobsServer::new(..))` for a gRPC service, or
 /// `Routes::from(axum_router)` for a plain HTTP handler that answers like a
 /// proxy would (step 3's tests).
-pub async fn connect_in_memory(routes: Routes) -> Result<Channel, tonic::transport::Error> {
+pub async fn connect_in_memory(
+    routes: Routes,
+) -> Result<Channel, tonic::transport::Error> {
     let (client, server) = tokio::io::duplex(64 * 1024);
     tokio::spawn(
         Server::builder()

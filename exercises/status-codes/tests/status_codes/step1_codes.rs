@@ -171,7 +171,11 @@ fn errors_nobody_understood_are_never_retried() {
 fn numbers_outside_0_to_16_are_unknown_and_never_retried() {
     for number in [-1, 17, 99, i32::MAX, i32::MIN] {
         let code = Code::from_i32(number);
-        assert_eq!(code, Code::Unknown, "grpc-status {number} is not a known code");
+        assert_eq!(
+            code,
+            Code::Unknown,
+            "grpc-status {number} is not a known code"
+        );
         assert_eq!(
             retry_class(code),
             Retry::Never,

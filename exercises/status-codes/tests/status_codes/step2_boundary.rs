@@ -113,7 +113,11 @@ fn an_invalid_field_is_invalid_argument_with_a_bad_request_detail() {
         field: "payload",
         reason: "must not be empty".to_owned(),
     });
-    assert_eq!(status.code(), Code::InvalidArgument, "a bad field is the caller's");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "a bad field is the caller's"
+    );
     assert_eq!(
         status.message(),
         "field payload must not be empty",
@@ -146,12 +150,19 @@ fn a_missing_queue_is_not_found_with_resource_info() {
         queue: "sms".to_owned(),
     });
     assert_eq!(status.code(), Code::NotFound, "a missing queue is NotFound");
-    assert_eq!(status.message(), "queue \"sms\" does not exist", "the message");
+    assert_eq!(
+        status.message(),
+        "queue \"sms\" does not exist",
+        "the message"
+    );
     let resource = status
         .get_details_resource_info()
         .expect("a missing queue comes with a ResourceInfo detail");
     assert_eq!(
-        (resource.resource_type.as_str(), resource.resource_name.as_str()),
+        (
+            resource.resource_type.as_str(),
+            resource.resource_name.as_str()
+        ),
         ("queue", "sms"),
         "ResourceInfo says which kind of resource, and which one"
     );
@@ -183,12 +194,19 @@ fn a_duplicate_id_is_already_exists_naming_the_job() {
     let status = Status::from(SubmitError::Duplicate {
         id: "job-1".to_owned(),
     });
-    assert_eq!(status.code(), Code::AlreadyExists, "a taken id is AlreadyExists");
+    assert_eq!(
+        status.code(),
+        Code::AlreadyExists,
+        "a taken id is AlreadyExists"
+    );
     let resource = status
         .get_details_resource_info()
         .expect("a taken id comes with a ResourceInfo detail");
     assert_eq!(
-        (resource.resource_type.as_str(), resource.resource_name.as_str()),
+        (
+            resource.resource_type.as_str(),
+            resource.resource_name.as_str()
+        ),
         ("job", "job-1"),
         "ResourceInfo names the job that already exists"
     );
@@ -201,7 +219,11 @@ fn a_used_up_quota_says_how_long_to_wait() {
         limit: 2,
         retry_after: Duration::from_secs(30),
     });
-    assert_eq!(status.code(), Code::ResourceExhausted, "a quota is ResourceExhausted");
+    assert_eq!(
+        status.code(),
+        Code::ResourceExhausted,
+        "a quota is ResourceExhausted"
+    );
     let retry = status
         .get_details_retry_info()
         .expect("a quota comes with a RetryInfo detail");
@@ -251,7 +273,8 @@ fn an_internal_error_says_nothing_of_its_cause() {
         "a bug's message is a fixed sentence"
     );
     assert!(
-        status.get_details_bad_request().is_none() && status.get_details_retry_info().is_none(),
+        status.get_details_bad_request().is_none()
+            && status.get_details_retry_info().is_none(),
         "a bug offers the client nothing to act on but its ErrorInfo"
     );
     let cause = status.source().expect("the cause stays on the server side");
@@ -268,7 +291,11 @@ async fn a_valid_job_is_queued() {
         .submit(job("job-1", "emails", "acme"))
         .await
         .expect("a valid job on a known queue is accepted");
-    assert_eq!(reply.into_inner().id, "job-1", "the reply echoes the job's id");
+    assert_eq!(
+        reply.into_inner().id,
+        "job-1",
+        "the reply echoes the job's id"
+    );
 }
 
 #[tokio::test]
@@ -280,7 +307,11 @@ async fn the_client_reads_the_code_message_and_field_violations() {
         .submit(request)
         .await
         .expect_err("an empty payload is refused");
-    assert_eq!(status.code(), Code::InvalidArgument, "the code crosses the wire");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "the code crosses the wire"
+    );
     assert_eq!(
         status.message(),
         "field payload must not be empty",
