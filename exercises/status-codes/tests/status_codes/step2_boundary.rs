@@ -153,7 +153,7 @@ fn a_missing_queue_is_not_found_with_resource_info() {
     assert_eq!(
         status.message(),
         "queue \"sms\" does not exist",
-        "the message"
+        "the message is the error's Display: the caller named the queue itself"
     );
     let resource = status
         .get_details_resource_info()
@@ -165,6 +165,12 @@ fn a_missing_queue_is_not_found_with_resource_info() {
         ),
         ("queue", "sms"),
         "ResourceInfo says which kind of resource, and which one"
+    );
+    let info = status.get_details_error_info().expect("an ErrorInfo too");
+    assert_eq!(
+        info.metadata.get("queue").map(String::as_str),
+        Some("sms"),
+        "ErrorInfo.metadata names the queue"
     );
 }
 
@@ -186,6 +192,12 @@ fn a_paused_queue_is_failed_precondition_with_a_precondition_failure() {
         (violation.r#type.as_str(), violation.subject.as_str()),
         ("QUEUE_PAUSED", "queues/emails"),
         "the violation names its type and the resource in the wrong state"
+    );
+    let info = status.get_details_error_info().expect("an ErrorInfo too");
+    assert_eq!(
+        info.metadata.get("queue").map(String::as_str),
+        Some("emails"),
+        "ErrorInfo.metadata names the paused queue"
     );
 }
 
@@ -209,6 +221,12 @@ fn a_duplicate_id_is_already_exists_naming_the_job() {
         ),
         ("job", "job-1"),
         "ResourceInfo names the job that already exists"
+    );
+    let info = status.get_details_error_info().expect("an ErrorInfo too");
+    assert_eq!(
+        info.metadata.get("id").map(String::as_str),
+        Some("job-1"),
+        "ErrorInfo.metadata names the taken id"
     );
 }
 
