@@ -133,8 +133,10 @@ pub enum Retry {
     /// it will fail the same way until a person or a program fixes the
     /// request, the credentials or the system's state.
     Never,
-    /// Send the same call again after a backoff: the server did not do the
-    /// work and says it may be able to soon (`Unavailable`).
+    /// Send the same call again after a backoff: the server says it may be
+    /// able to do it soon (`Unavailable`). The gRPC guide adds that this is
+    /// not always safe for a non-idempotent call: the server may have
+    /// started the work before it went away.
     Backoff,
     /// Send it again only if the call is idempotent: the work may have been
     /// done, and only an idempotent call can be repeated without doing it

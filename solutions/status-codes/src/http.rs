@@ -73,7 +73,7 @@ pub fn from_http(status: StatusCode) -> Code {
         | StatusCode::SERVICE_UNAVAILABLE
         | StatusCode::GATEWAY_TIMEOUT => Code::Unavailable,
         // `_` is right here, unlike in `to_http`: HTTP has hundreds of
-        // statuses and the table names nine.
+        // statuses and tonic's table names eight.
         _ => Code::Unknown,
     }
 }

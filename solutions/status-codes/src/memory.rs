@@ -12,8 +12,10 @@ use tonic::transport::{Channel, Endpoint, Server};
 ///
 /// The two ends of a `tokio::io::duplex` pipe stand in for a TCP
 /// connection: no port to pick or collide on, no firewall, and nothing left
-/// running, because the server task ends when the channel (the last client
-/// clone) is dropped and the pipe closes. (Rejected: a real socket on
+/// running. The accept loop returns as soon as it has taken the one pipe
+/// end its incoming stream yields, and the task tonic spawns for that
+/// connection ends when the channel (the last client clone) is dropped and
+/// the pipe closes. (Rejected: a real socket on
 /// `127.0.0.1:0`, which works too but needs a shutdown signal to stop the
 /// server; this lesson is about what crosses the connection, not the
 /// socket.) One pipe carries one HTTP/2 connection, which is all a channel
