@@ -1,0 +1,220 @@
+//! Step 2: the domain's error, mapped to a `tonic::Status` in one place, at
+//! the edge of the service.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tonic::{Code, Request, Response, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+use crate::board::{JobBoard, NewJob};
+use crate::pb::jobs_server::Jobs;
+use crate::pb::{SubmitReply, SubmitRequest};
+
+/// The `domain` of every `ErrorInfo` this service sends: the namespace its
+/// `reason`s are unique in (by convention the service's name).
+pub const ERROR_DOMAIN: &str = "jobs.workbook.example";
+
+/// Why the job board refused a job.
+///
+/// This is the domain's error: it says what went wrong in the domain's
+/// words and keeps the cause of infrastructure failures as its `source()`.
+/// It does not know about gRPC; [`From<SubmitError> for Status`](#impl-From%3CSubmitError%3E-for-Status)
+/// decides what a client is told.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// A field of the job is malformed, whatever the state of the board.
+    #[error("field {field} {reason}")]
+    InvalidField {
+        /// The field's name in the request (`id`, `queue`, `payload`).
+        field: &'static str,
+        /// What is wrong with it, for a person.
+        reason: String,
+    },
+    /// The queue does not exist.
+    #[error("queue {queue:?} does not exist")]
+    QueueNotFound {
+        /// The queue named in the request.
+        queue: String,
+    },
+    /// The queue exists but is paused; it takes jobs again once resumed.
+    #[error("queue {queue:?} is paused")]
+    QueuePaused {
+        /// The paused queue.
+        queue: String,
+    },
+    /// A job with this id was submitted before.
+    #[error("a job with id {id:?} already exists")]
+    Duplicate {
+        /// The id that is taken.
+        id: String,
+    },
+    /// The tenant has queued as many jobs as its quota allows.
+    #[error("tenant {tenant:?} has used up its quota ({limit} jobs)")]
+    QuotaExceeded {
+        /// The tenant over quota.
+        tenant: String,
+        /// Its quota.
+        limit: u32,
+        /// How long to wait before trying again.
+        retry_after: Duration,
+    },
+    /// The job store cannot be reached; the cause says why.
+    #[error("the job store is unavailable")]
+    Unavailable(#[source] Box<dyn Error + Send + Sync>),
+    /// A bug or a broken invariant; the cause says which.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn Error + Send + Sync>),
+}
+
+impl SubmitError {
+    /// The gRPC code a client receives for this error.
+    pub fn code(&self) -> Code {
+        match self {
+            SubmitError::InvalidField { .. } => Code::InvalidArgument,
+            SubmitError::QueueNotFound { .. } => Code::NotFound,
+            // Not Unavailable: retrying cannot help until an operator
+            // resumes the queue. Not Aborted: no race was lost.
+            SubmitError::QueuePaused { .. } => Code::FailedPrecondition,
+            SubmitError::Duplicate { .. } => Code::AlreadyExists,
+            SubmitError::QuotaExceeded { .. } => Code::ResourceExhausted,
+            SubmitError::Unavailable(_) => Code::Unavailable,
+            SubmitError::Internal(_) => Code::Internal,
+        }
+    }
+
+    /// The `ErrorInfo` reason: a stable UPPER_SNAKE_CASE identifier, unique
+    /// within [`ERROR_DOMAIN`], that a client program may match on. Unlike
+    /// the message, it never changes once published.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            SubmitError::InvalidField { .. } => "INVALID_FIELD",
+            SubmitError::QueueNotFound { .. } => "QUEUE_NOT_FOUND",
+            SubmitError::QueuePaused { .. } => "QUEUE_PAUSED",
+            SubmitError::Duplicate { .. } => "DUPLICATE_JOB",
+            SubmitError::QuotaExceeded { .. } => "QUOTA_EXCEEDED",
+            SubmitError::Unavailable(_) => "STORE_UNAVAILABLE",
+            SubmitError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+/// The boundary: the one place a [`SubmitError`] becomes what a client sees.
+///
+/// - The code is [`SubmitError::code`].
+/// - The message is the error's `Display` for the errors about the request
+///   (the caller may read what it sent), and a fixed sentence for
+///   `Unavailable` and `Internal`, whose causes (a host name, a SQL error, a
+///   file path) are the server's business and an attacker's map.
+/// - The details always hold an `ErrorInfo` (reason, [`ERROR_DOMAIN`], and
+///   metadata naming the queue, tenant or id), plus the detail a client can
+///   act on: `BadRequest` for a bad field, `ResourceInfo` for a missing queue
+///   or a taken id, `PreconditionFailure` for a paused queue, `RetryInfo`
+///   for a quota.
+/// - The cause of `Unavailable` and `Internal` stays on the `Status` as its
+///   `source()`, which tonic never sends: a logging layer on the server can
+///   still record it.
+impl From<SubmitError> for Status {
+    fn from(error: SubmitError) -> Self {
+        let code = error.code();
+        let reason = error.reason();
+        let mut details = ErrorDetails::new();
+        let mut metadata = HashMap::new();
+        let mut source = None;
+        let message = match error {
+            SubmitError::InvalidField { field, ref reason } => {
+                details.add_bad_request_violation(field, reason.clone());
+                metadata.insert("field".to_owned(), field.to_owned());
+                error.to_string()
+            }
+            SubmitError::QueueNotFound { ref queue } => {
+                details.set_resource_info("queue", queue.clone(), "", "no such queue");
+                metadata.insert("queue".to_owned(), queue.clone());
+                error.to_string()
+            }
+            SubmitError::QueuePaused { ref queue } => {
+                details.add_precondition_failure_violation(
+                    "QUEUE_PAUSED",
+                    format!("queues/{queue}"),
+                    "the queue must be resumed before it takes jobs",
+                );
+                metadata.insert("queue".to_owned(), queue.clone());
+                error.to_string()
+            }
+            SubmitError::Duplicate { ref id } => {
+                details.set_resource_info("job", id.clone(), "", "the id is taken");
+                metadata.insert("id".to_owned(), id.clone());
+                error.to_string()
+            }
+            SubmitError::QuotaExceeded {
+                ref tenant,
+                limit,
+                retry_after,
+            } => {
+                details.set_retry_info(Some(retry_after));
+                metadata.insert("tenant".to_owned(), tenant.clone());
+                metadata.insert("limit".to_owned(), limit.to_string());
+                error.to_string()
+            }
+            // Rejected: `format!("job store unavailable: {cause}")`. The
+            // cause's text is written for the server's operators, and it
+            // names hosts, ports, users and file paths.
+            SubmitError::Unavailable(cause) => {
+                source = Some(cause);
+                "the job store is unavailable; try again later".to_owned()
+            }
+            SubmitError::Internal(cause) => {
+                source = Some(cause);
+                "internal error".to_owned()
+            }
+        };
+        details.set_error_info(reason, ERROR_DOMAIN, metadata);
+        let mut status = Status::with_error_details(code, message, details);
+        if let Some(cause) = source {
+            status.set_source(Arc::from(cause));
+        }
+        status
+    }
+}
+
+/// The gRPC face of a [`JobBoard`].
+#[derive(Debug, Clone)]
+pub struct JobsService {
+    board: Arc<JobBoard>,
+}
+
+impl JobsService {
+    /// Serves `board`; keep a clone of the `Arc` to pause queues or inject
+    /// faults while it runs.
+    pub fn new(board: Arc<JobBoard>) -> Self {
+        Self { board }
+    }
+}
+
+#[tonic::async_trait]
+impl Jobs for JobsService {
+    async fn submit(
+        &self,
+        request: Request<SubmitRequest>,
+    ) -> Result<Response<SubmitReply>, Status> {
+        let SubmitRequest {
+            id,
+            queue,
+            tenant,
+            payload,
+        } = request.into_inner();
+        // `?` converts through `From<SubmitError> for Status`: the handler
+        // has no mapping of its own. (Rejected: `map_err(|e|
+        // Status::internal(e.to_string()))` in every handler, which sends
+        // every failure as Internal and every cause to the client.)
+        let id = self.board.submit(NewJob {
+            id,
+            queue,
+            tenant,
+            payload,
+        })?;
+        Ok(Response::new(SubmitReply { id }))
+    }
+}
