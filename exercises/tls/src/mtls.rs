@@ -80,6 +80,12 @@ impl AllowList {
     /// of webpki for each allowed name. Extracting the common name with a
     /// parser and comparing strings was rejected: verifiers ignore the CN,
     /// so it is the one field nobody else has checked.
+    ///
+    /// Asking the server-name question brings the server-name rules along,
+    /// wildcards included: a client certificate for `*.clients.internal`
+    /// would pass as every allowed name under it. `Pki::issue_client` cannot
+    /// make one (`DnsName` refuses `*`), but a CA trusted for clients must
+    /// never issue wildcard client certificates.
     pub fn authorize<T>(&self, request: &Request<T>) -> Result<String, Status> {
         // TODO: request.peer_certs() and its first certificate, or
         // Status::unauthenticated; ParsedCertificate::try_from(leaf); the first

@@ -19,8 +19,13 @@ use crate::pb::whoami_client::WhoamiClient;
 use crate::pb::whoami_server::{Whoami, WhoamiServer};
 use crate::pb::{WhoamiReply, WhoamiRequest};
 
-/// The hang guard on connecting: a handshake on loopback takes
-/// milliseconds, so ten seconds only ever fires on a bug.
+/// A guard on the TCP connect, and on `shutdown` waiting for the server.
+/// `Endpoint::connect_timeout` bounds the TCP connect only (tonic hands it
+/// to hyper's `HttpConnector`); the TLS handshake has its own, unset here
+/// (`ClientTlsConfig::timeout`, and `ServerTlsConfig::timeout` on the
+/// server, where a production server should set it so that a peer that
+/// never finishes its handshake does not hold a connection forever). The
+/// tests and the example wrap each whole exchange in their own guard.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Installs ring as the process's rustls crypto provider, once; later calls

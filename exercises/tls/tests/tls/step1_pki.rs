@@ -139,6 +139,9 @@ fn the_ca_certificate_is_marked_as_a_ca() {
     // A certificate with CA:TRUE may not serve as a server's own certificate:
     // webpki refuses it with CaUsedAsEndEntity, which rustls reports as
     // CertificateError::Other. So this refusal proves the flag is set.
+    // The name is matched in the Debug text because it is the only way in:
+    // `Other` holds webpki's error as an `Arc<dyn Error>`, and downcasting it
+    // would need rustls-webpki as a direct dependency just for this test.
     let err = verify_server(&roots, pki.ca_der(), &name("localhost"), SystemTime::now())
         .expect_err("a CA certificate is not a server certificate");
     assert!(

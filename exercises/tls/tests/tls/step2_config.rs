@@ -48,7 +48,11 @@ async fn a_call_over_tls_succeeds_when_the_client_checks_the_ip_address() {
     let reply = guard(client.whoami(WhoamiRequest {}))
         .await
         .expect("the call should succeed");
-    assert_eq!(reply.into_inner().caller, "anonymous");
+    assert_eq!(
+        reply.into_inner().caller,
+        "anonymous",
+        "the call over TLS by IP address should reach the handler"
+    );
     server.shutdown().await;
 }
 

@@ -4,11 +4,12 @@
 use std::time::SystemTime;
 
 use rustls::CertificateError;
+use rustls::pki_types::ServerName;
 use tls::pb::WhoamiRequest;
 use tls::{
     AllowList, Pki, Refusal, RunningServer, Validity, WhoamiService, classify,
-    client_tls, connect, mtls_client_tls, mtls_server_tls, serve, trust_store,
-    verify_client,
+    client_tls, connect, mtls_client_tls, mtls_server_tls, serve, server_tls,
+    trust_store, verify_client, verify_server,
 };
 use tonic::transport::ClientTlsConfig;
 
@@ -68,6 +69,31 @@ fn the_server_verifier_accepts_a_client_certificate_from_its_ca_only() {
     );
 }
 
+#[test]
+fn a_client_certificate_cannot_serve_as_a_server_certificate() {
+    let pki = pki("clients CA");
+    let roots = trust_store(&pki.ca_pem()).unwrap();
+    let billing = pki
+        .issue_client(BILLING, Validity::days_from_now(30))
+        .unwrap();
+    let name = ServerName::try_from(BILLING).unwrap();
+    // Right CA, right name, wrong purpose: a client certificate must carry
+    // clientAuth only. One without any extended key usage would pass here,
+    // since webpki accepts a certificate that states no purpose.
+    let err = verify_server(&roots, billing.cert_der(), &name, SystemTime::now())
+        .expect_err("a client certificate presented by a server");
+    assert!(
+        matches!(
+            err,
+            rustls::Error::InvalidCertificate(
+                CertificateError::InvalidPurpose
+                    | CertificateError::InvalidPurposeContext { .. }
+            )
+        ),
+        "expected InvalidPurpose (issue_client should set only ClientAuth), got {err:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_client_with_a_certificate_from_the_ca_is_identified_by_its_name() {
     let pki = pki("mtls CA");
@@ -88,6 +114,36 @@ async fn a_client_with_a_certificate_from_the_ca_is_identified_by_its_name() {
         "the handler should name the caller from its certificate"
     );
     assert_eq!(service.calls(), 1, "the handler ran once");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_mutual_tls_the_allow_list_finds_no_caller_and_says_unauthenticated() {
+    let pki = pki("mtls CA");
+    // Plain server TLS: the handshake asks the client for nothing, so the
+    // handler gets no certificate and cannot tell who calls.
+    let service = WhoamiService::with_allow_list(AllowList::new(&[BILLING]).unwrap());
+    let server = serve(server_tls(&localhost_cert(&pki)), service.clone())
+        .await
+        .expect("the server starts");
+    let tls = client_tls(&pki.ca_pem(), Some("localhost")).unwrap();
+    let mut client = guard(connect(&server.url(), tls))
+        .await
+        .expect("the handshake succeeds: the server does not ask for a certificate");
+    let status = guard(client.whoami(WhoamiRequest {}))
+        .await
+        .expect_err("no client certificate, so no caller to allow");
+    assert_eq!(
+        status.code(),
+        tonic::Code::Unauthenticated,
+        "no certificate is Unauthenticated (unknown caller), not PermissionDenied: \
+         {status:?}"
+    );
+    assert_eq!(
+        service.calls(),
+        1,
+        "the handler ran and found no certificate"
+    );
     server.shutdown().await;
 }
 
