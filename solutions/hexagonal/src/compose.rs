@@ -54,7 +54,9 @@ impl Settings {
     /// # Errors
     ///
     /// An unknown `JOBS_QUEUE`, or `redis` without `REDIS_URL`.
-    pub fn from_vars(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ComposeError> {
+    pub fn from_vars(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ComposeError> {
         let queue = match lookup("JOBS_QUEUE").as_deref() {
             None | Some("memory") => QueueSettings::Memory,
             Some("redis") => {
@@ -150,6 +152,8 @@ pub async fn build_with<I: IdGenerator, C: Clock>(
 /// # Errors
 ///
 /// As [`build_with`].
-pub async fn build(settings: &Settings) -> Result<JobsApi<RandomIds, SystemClock>, ComposeError> {
+pub async fn build(
+    settings: &Settings,
+) -> Result<JobsApi<RandomIds, SystemClock>, ComposeError> {
     build_with(settings, RandomIds::new(), SystemClock).await
 }

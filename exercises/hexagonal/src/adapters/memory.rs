@@ -60,39 +60,31 @@ impl MemoryQueue {
     /// Make the next `enqueue` fail with `failure` (calls queue up: two
     /// calls fail the next two enqueues). A failed enqueue stores nothing.
     pub fn fail_next(&self, failure: Failure) {
-        self.lock().failures.push_back(failure);
+        todo!("MemoryQueue::fail_next: queue up a failure")
     }
 
     /// The jobs stored so far, oldest first.
     pub fn jobs(&self) -> Vec<Job> {
-        self.lock().jobs.clone()
+        todo!("MemoryQueue::jobs: a copy of the stored jobs")
     }
 
     /// A std mutex, not tokio's: it is never held across an `.await` (the
     /// fake does no I/O), and std's is cheaper. A panic while it is held
     /// (a failed test) leaves the data usable, so poisoning is ignored.
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl JobQueue for MemoryQueue {
     async fn enqueue(&self, job: &Job) -> Result<Enqueued, QueueError> {
-        let mut state = self.lock();
-        if let Some(failure) = state.failures.pop_front() {
-            return Err(match failure {
-                Failure::Unavailable => QueueError::unavailable(Injected(failure)),
-                Failure::Corrupt => QueueError::corrupt(Injected(failure)),
-            });
-        }
-        if let Some(key) = job.idempotency_key() {
-            if let Some(earlier) = state.keys.get(key) {
-                return Ok(Enqueued::Duplicate(earlier.clone()));
-            }
-            state.keys.insert(key.clone(), job.id().clone());
-        }
-        state.jobs.push(job.clone());
-        Ok(Enqueued::Accepted)
+        // TODO: under one lock: pop an injected failure first (Unavailable or
+        // Corrupt, with `Injected(failure)` as the source); then, if the job has
+        // a key already in `keys`, answer Duplicate with the earlier id; else
+        // remember the key, push the job and answer Accepted.
+        todo!("MemoryQueue::enqueue: failures, duplicates, then store")
     }
 }
 
@@ -111,10 +103,8 @@ impl SequentialIds {
 
 impl IdGenerator for SequentialIds {
     fn next_id(&self) -> JobId {
-        // Relaxed: the counter only has to hand out distinct numbers; it
-        // orders no other memory.
-        let n = self.issued.fetch_add(1, Ordering::Relaxed) + 1;
-        JobId::parse(&format!("job-{n}")).expect("job-<number> is a valid id")
+        // TODO: `fetch_add` on the counter; the first id is job-1.
+        todo!("SequentialIds::next_id: job-1, job-2, ...")
     }
 }
 
@@ -134,14 +124,13 @@ impl ManualClock {
 
     /// Move the time forward by `by` (whole milliseconds).
     pub fn advance(&self, by: Duration) {
-        let ms = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
-        self.now_ms.fetch_add(ms, Ordering::Relaxed);
+        todo!("ManualClock::advance: add the milliseconds")
     }
 }
 
 impl Clock for ManualClock {
     fn now_ms(&self) -> u64 {
-        self.now_ms.load(Ordering::Relaxed)
+        todo!("ManualClock::now_ms: read the time")
     }
 }
 

@@ -110,29 +110,13 @@ impl RedisQueue {
     /// [`QueueError::Unavailable`] when Redis cannot be reached in time,
     /// [`QueueError::Corrupt`] for a URL that can never work.
     pub async fn connect(config: &RedisConfig) -> Result<Self, QueueError> {
-        let client = Client::open(config.url.as_str()).map_err(translate)?;
-        // Explicit timeouts: redis-rs 1.x answers a silent server with an
-        // error after 500 ms by default; the setting makes it a decision.
-        let connection = client
-            .get_multiplexed_async_connection_with_config(
-                &AsyncConnectionConfig::new()
-                    .set_connection_timeout(Some(config.timeout))
-                    .set_response_timeout(Some(config.timeout)),
-            )
-            .await
-            .map_err(translate)?;
-        let prefix = if config.prefix.is_empty() || config.prefix.ends_with(':') {
-            config.prefix.clone()
-        } else {
-            format!("{}:", config.prefix)
-        };
-        Ok(Self {
-            connection,
-            jobs_key: format!("{prefix}jobs"),
-            dedupe_prefix: format!("{prefix}dedupe:"),
-            dedupe_window_ms: u64::try_from(config.dedupe_window.as_millis())
-                .unwrap_or(u64::MAX),
-        })
+        // TODO: `Client::open(url)`, then
+        // `get_multiplexed_async_connection_with_config` with
+        // `AsyncConnectionConfig::new()` setting the connection and response
+        // timeouts to `config.timeout`; every RedisError goes through `translate`.
+        // Keys: the prefix (add a ':' unless it is empty or ends with one), then
+        // `jobs` and `dedupe:`. The window in whole milliseconds.
+        todo!("RedisQueue::connect: connect with timeouts and build the keys")
     }
 
     /// The list the jobs are pushed on (`P:jobs`).
@@ -148,38 +132,13 @@ impl RedisQueue {
 
 impl JobQueue for RedisQueue {
     async fn enqueue(&self, job: &Job) -> Result<Enqueued, QueueError> {
-        // The record is this adapter's format, built here from the domain's
-        // getters: a new storage format is a new adapter, not a change to
-        // the domain's types.
-        let record = serde_json::json!({
-            "id": job.id().as_str(),
-            "kind": job.kind().as_str(),
-            "payload": job.payload().as_str(),
-            "idempotency_key": job.idempotency_key().map(|k| k.as_str()),
-            "submitted_at_ms": job.submitted_at_ms(),
-        })
-        .to_string();
-        let mut invocation = ENQUEUE.key(&self.jobs_key);
-        if let Some(key) = job.idempotency_key() {
-            invocation.key(self.dedupe_key(key.as_str()));
-        }
-        let earlier: Option<String> = invocation
-            .arg(job.id().as_str())
-            .arg(record)
-            .arg(self.dedupe_window_ms)
-            // A clone is a handle to the same socket; `invoke_async` wants
-            // `&mut`, and `enqueue` takes `&self`.
-            .invoke_async(&mut self.connection.clone())
-            .await
-            .map_err(translate)?;
-        match earlier {
-            None => Ok(Enqueued::Accepted),
-            // An id we cannot parse was not written by this adapter: the
-            // key was set by someone else, or the data is damaged.
-            Some(text) => JobId::parse(&text)
-                .map(Enqueued::Duplicate)
-                .map_err(QueueError::corrupt),
-        }
+        // TODO: build the JSON record (id, kind, payload, idempotency_key,
+        // submitted_at_ms) with `serde_json::json!`; invoke ENQUEUE with the jobs
+        // list as the first key, the dedupe key as the second only when the job
+        // has a key, and the id, record and window as args; `invoke_async` on a
+        // clone of the connection. nil -> Accepted; an id -> Duplicate, or
+        // Corrupt if it does not parse as a JobId.
+        todo!("RedisQueue::enqueue: run the script and read its answer")
     }
 }
 
@@ -199,10 +158,9 @@ impl JobQueue for RedisQueue {
 /// cases, but would call BUSYLOADING (a server reading its data after a
 /// restart, a clear "retry later") corrupt.
 fn translate(error: RedisError) -> QueueError {
-    match error.retry_method() {
-        RetryMethod::NoRetry => QueueError::corrupt(error),
-        _ => QueueError::unavailable(error),
-    }
+    // TODO: `error.retry_method()`: NoRetry is Corrupt, anything else is
+    // Unavailable; the RedisError becomes the source.
+    todo!("translate: RedisError to the domain's QueueError")
 }
 
 // The build fails here, next to the adapter, if `RedisQueue` stops

@@ -5,7 +5,9 @@ use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::domain::model::JobId;
-use crate::domain::ports::{Clock, IdGenerator, implements_clock, implements_id_generator};
+use crate::domain::ports::{
+    Clock, IdGenerator, implements_clock, implements_id_generator,
+};
 
 /// The system's wall clock.
 #[derive(Debug, Clone, Copy, Default)]

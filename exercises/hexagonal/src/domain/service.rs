@@ -36,7 +36,7 @@ pub enum SubmitError {
 impl SubmitError {
     /// Whether the client may retry the same submission.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Unavailable(_))
+        todo!("SubmitError::is_retryable: only Unavailable is")
     }
 }
 
@@ -72,24 +72,10 @@ impl<Q: JobQueue, I: IdGenerator, C: Clock> JobService<Q, I, C> {
     /// succeed, [`SubmitError::Internal`] when it says it will not; the
     /// [`QueueError`] is kept as the source.
     pub async fn submit(&self, new: NewJob) -> Result<Submitted, SubmitError> {
-        // A fresh id even for what may turn out to be a duplicate: only the
-        // queue knows, atomically, whether the key was seen. Asking first
-        // and enqueueing second would let two concurrent submits with the
-        // same key both see "not seen" and both enqueue.
-        let job = Job::new(self.ids.next_id(), new, self.clock.now_ms());
-        match self.queue.enqueue(&job).await {
-            Ok(Enqueued::Accepted) => Ok(Submitted {
-                id: job.id().clone(),
-                duplicate: false,
-            }),
-            Ok(Enqueued::Duplicate(earlier)) => Ok(Submitted {
-                id: earlier,
-                duplicate: true,
-            }),
-            // The domain decides with the domain's own words: no
-            // `RedisError` here to inspect, only retryable or not.
-            Err(error) if error.is_retryable() => Err(SubmitError::Unavailable(error)),
-            Err(error) => Err(SubmitError::Internal(error)),
-        }
+        // TODO: build a Job with `self.ids.next_id()` and `self.clock.now_ms()`,
+        // enqueue it, and map the answer: Accepted -> this job's id, Duplicate ->
+        // the earlier id with `duplicate: true`, a retryable QueueError ->
+        // SubmitError::Unavailable, any other -> SubmitError::Internal.
+        todo!("JobService::submit: id, time, enqueue, map the answer")
     }
 }

@@ -1,7 +1,9 @@
 //! Step 1: newtypes that parse.
 
 use hexagonal::domain::model::{MAX_KEY_LEN, MAX_KIND_LEN, MAX_PAYLOAD_LEN};
-use hexagonal::domain::{IdempotencyKey, InvalidJob, Job, JobId, JobKind, NewJob, Payload};
+use hexagonal::domain::{
+    IdempotencyKey, InvalidJob, Job, JobId, JobKind, NewJob, Payload,
+};
 
 #[test]
 fn a_kind_is_a_lowercase_letter_then_letters_digits_dots_dashes_and_underscores() {
@@ -124,11 +126,17 @@ fn an_idempotency_key_is_printable_ascii_up_to_128_bytes() {
 
 #[test]
 fn an_empty_key_in_a_request_means_no_key() {
-    let job = NewJob::parse("email.send", "hello", "").expect("a job without a key is valid");
-    assert_eq!(job.idempotency_key(), None, "an empty key field means no key");
+    let job =
+        NewJob::parse("email.send", "hello", "").expect("a job without a key is valid");
+    assert_eq!(
+        job.idempotency_key(),
+        None,
+        "an empty key field means no key"
+    );
     assert_eq!(job.kind().as_str(), "email.send", "the kind is kept");
     assert_eq!(job.payload().as_str(), "hello", "the payload is kept");
-    let keyed = NewJob::parse("email.send", "hello", "order-1").expect("a keyed job is valid");
+    let keyed =
+        NewJob::parse("email.send", "hello", "order-1").expect("a keyed job is valid");
     assert_eq!(
         keyed.idempotency_key().map(IdempotencyKey::as_str),
         Some("order-1"),
@@ -140,7 +148,11 @@ fn an_empty_key_in_a_request_means_no_key() {
 fn the_first_broken_rule_is_the_error_and_it_names_its_field() {
     let cases = [
         (("", "", "a b"), InvalidJob::EmptyKind, "kind"),
-        (("email.send", "", "a b"), InvalidJob::EmptyPayload, "payload"),
+        (
+            ("email.send", "", "a b"),
+            InvalidJob::EmptyPayload,
+            "payload",
+        ),
         (
             ("email.send", "x", "a b"),
             InvalidJob::BadKeyChar { ch: ' ', at: 1 },
@@ -150,8 +162,15 @@ fn the_first_broken_rule_is_the_error_and_it_names_its_field() {
     for ((kind, payload, key), expected, field) in cases {
         let error = NewJob::parse(kind, payload, key)
             .expect_err("every case breaks at least one rule");
-        assert_eq!(error, expected, "fields are checked kind, payload, key, in order");
-        assert_eq!(error.field(), field, "{error} should name the field {field}");
+        assert_eq!(
+            error, expected,
+            "fields are checked kind, payload, key, in order"
+        );
+        assert_eq!(
+            error.field(),
+            field,
+            "{error} should name the field {field}"
+        );
         assert!(
             error.to_string().starts_with(field),
             "the message should start with the field name, got {error:?}"
@@ -180,7 +199,11 @@ fn a_job_carries_its_id_its_time_and_the_parsed_fields() {
     assert_eq!(job.id(), &id, "the job keeps its id");
     assert_eq!(job.submitted_at_ms(), 1_700_000_000_123, "and its time");
     assert_eq!(job.kind().as_str(), "email.send", "and its kind");
-    assert_eq!(job.payload().as_str(), "{\"to\":\"ada\"}", "and its payload");
+    assert_eq!(
+        job.payload().as_str(),
+        "{\"to\":\"ada\"}",
+        "and its payload"
+    );
     assert_eq!(
         job.idempotency_key().map(IdempotencyKey::as_str),
         Some("order-7"),

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use hexagonal::adapters::memory::{Failure, Injected, ManualClock, MemoryQueue, SequentialIds};
+use hexagonal::adapters::memory::{
+    Failure, Injected, ManualClock, MemoryQueue, SequentialIds,
+};
 use hexagonal::domain::{Clock, Enqueued, IdGenerator, Job, JobId, JobQueue, QueueError};
 
 use crate::{START_MS, job};
@@ -13,7 +15,11 @@ fn id(text: &str) -> JobId {
 }
 
 fn keyed(n: u32, key: &str) -> Job {
-    Job::new(id(&format!("job-{n}")), job("email.send", "hi", key), START_MS)
+    Job::new(
+        id(&format!("job-{n}")),
+        job("email.send", "hi", key),
+        START_MS,
+    )
 }
 
 fn ids(queue: &MemoryQueue) -> Vec<String> {
@@ -25,7 +31,11 @@ async fn the_fake_stores_jobs_in_the_order_they_were_enqueued() {
     let queue = MemoryQueue::new();
     for n in 1..=3 {
         let answer = queue.enqueue(&keyed(n, "")).await.expect("the fake works");
-        assert_eq!(answer, Enqueued::Accepted, "job-{n} has no key, so it is new");
+        assert_eq!(
+            answer,
+            Enqueued::Accepted,
+            "job-{n} has no key, so it is new"
+        );
     }
     assert_eq!(ids(&queue), ["job-1", "job-2", "job-3"], "oldest first");
 }
@@ -33,7 +43,10 @@ async fn the_fake_stores_jobs_in_the_order_they_were_enqueued() {
 #[tokio::test]
 async fn a_repeated_key_is_answered_with_the_first_id_and_stores_nothing() {
     let queue = MemoryQueue::new();
-    queue.enqueue(&keyed(1, "order-1")).await.expect("the first is accepted");
+    queue
+        .enqueue(&keyed(1, "order-1"))
+        .await
+        .expect("the first is accepted");
     let again = queue.enqueue(&keyed(2, "order-1")).await.expect("no error");
     assert_eq!(
         again,
@@ -42,7 +55,11 @@ async fn a_repeated_key_is_answered_with_the_first_id_and_stores_nothing() {
     );
     let other = queue.enqueue(&keyed(3, "order-2")).await.expect("no error");
     assert_eq!(other, Enqueued::Accepted, "another key is another job");
-    assert_eq!(ids(&queue), ["job-1", "job-3"], "the duplicate was not stored");
+    assert_eq!(
+        ids(&queue),
+        ["job-1", "job-3"],
+        "the duplicate was not stored"
+    );
 }
 
 #[tokio::test]
@@ -78,7 +95,10 @@ async fn injected_failures_come_out_in_the_order_they_went_in() {
     queue.fail_next(Failure::Corrupt);
     queue.fail_next(Failure::Unavailable);
     let first = queue.enqueue(&keyed(1, "")).await.expect_err("first fails");
-    let second = queue.enqueue(&keyed(2, "")).await.expect_err("second fails");
+    let second = queue
+        .enqueue(&keyed(2, ""))
+        .await
+        .expect_err("second fails");
     assert!(
         matches!(first, QueueError::Corrupt { .. }) && !first.is_retryable(),
         "the first injected failure was Corrupt, got {first:?}"
@@ -87,7 +107,10 @@ async fn injected_failures_come_out_in_the_order_they_went_in() {
         matches!(second, QueueError::Unavailable { .. }) && second.is_retryable(),
         "the second was Unavailable, got {second:?}"
     );
-    assert!(queue.enqueue(&keyed(3, "")).await.is_ok(), "the third works");
+    assert!(
+        queue.enqueue(&keyed(3, "")).await.is_ok(),
+        "the third works"
+    );
 }
 
 #[tokio::test]
@@ -109,7 +132,11 @@ fn sequential_ids_count_from_job_1() {
 fn the_manual_clock_moves_only_when_told() {
     let clock = ManualClock::new(START_MS);
     let shared = clock.clone();
-    assert_eq!(clock.now_ms(), START_MS, "the clock starts where it was set");
+    assert_eq!(
+        clock.now_ms(),
+        START_MS,
+        "the clock starts where it was set"
+    );
     assert_eq!(clock.now_ms(), START_MS, "and stays there");
     shared.advance(Duration::from_millis(1500));
     assert_eq!(

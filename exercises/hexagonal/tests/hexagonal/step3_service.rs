@@ -35,13 +35,21 @@ async fn a_submitted_job_gets_the_next_id_and_the_clock_time() {
     );
     let jobs = queue.jobs();
     assert_eq!(jobs.len(), 2, "both jobs were queued");
-    assert_eq!(jobs[0].submitted_at_ms(), START_MS, "stamped with the clock");
+    assert_eq!(
+        jobs[0].submitted_at_ms(),
+        START_MS,
+        "stamped with the clock"
+    );
     assert_eq!(
         jobs[1].submitted_at_ms(),
         START_MS + 2000,
         "the second is stamped 2 s later, as the clock says"
     );
-    assert_eq!(jobs[1].kind().as_str(), "report.build", "the job is queued as parsed");
+    assert_eq!(
+        jobs[1].kind().as_str(),
+        "report.build",
+        "the job is queued as parsed"
+    );
 }
 
 #[tokio::test]
@@ -69,13 +77,20 @@ async fn an_unavailable_queue_is_a_retryable_submit_error_with_its_cause() {
         .await
         .expect_err("the injected failure reaches the caller");
     assert!(
-        matches!(error, SubmitError::Unavailable(QueueError::Unavailable { .. })),
+        matches!(
+            error,
+            SubmitError::Unavailable(QueueError::Unavailable { .. })
+        ),
         "an unavailable queue should be SubmitError::Unavailable, got {error:?}"
     );
-    assert!(error.is_retryable(), "the client may retry an unavailable queue");
-    let chain: Vec<String> = std::iter::successors(Some(&error as &dyn Error), |&e| e.source())
-        .map(ToString::to_string)
-        .collect();
+    assert!(
+        error.is_retryable(),
+        "the client may retry an unavailable queue"
+    );
+    let chain: Vec<String> =
+        std::iter::successors(Some(&error as &dyn Error), |&e| e.source())
+            .map(ToString::to_string)
+            .collect();
     assert_eq!(
         chain.len(),
         3,
@@ -84,7 +99,10 @@ async fn an_unavailable_queue_is_a_retryable_submit_error_with_its_cause() {
     let root = std::iter::successors(Some(&error as &dyn Error), |&e| e.source())
         .last()
         .expect("a chain has a last element");
-    assert!(root.is::<Injected>(), "the adapter's cause is kept for the log");
+    assert!(
+        root.is::<Injected>(),
+        "the adapter's cause is kept for the log"
+    );
 }
 
 #[tokio::test]
@@ -99,7 +117,10 @@ async fn a_corrupt_queue_is_an_internal_error_that_is_not_retryable() {
         matches!(error, SubmitError::Internal(QueueError::Corrupt { .. })),
         "a corrupt queue should be SubmitError::Internal, got {error:?}"
     );
-    assert!(!error.is_retryable(), "retrying a corrupt queue cannot help");
+    assert!(
+        !error.is_retryable(),
+        "retrying a corrupt queue cannot help"
+    );
 }
 
 #[tokio::test]
@@ -107,7 +128,10 @@ async fn a_retry_with_the_same_key_after_an_outage_queues_the_job_once() {
     let (service, queue, _) = fake_service();
     queue.fail_next(Failure::Unavailable);
     let keyed = || job("email.send", "to ada", "order-9");
-    assert!(service.submit(keyed()).await.is_err(), "the outage fails it");
+    assert!(
+        service.submit(keyed()).await.is_err(),
+        "the outage fails it"
+    );
     let retried = service.submit(keyed()).await.expect("the queue is back");
     assert_eq!(
         retried,
@@ -132,7 +156,13 @@ async fn a_retry_with_the_same_key_after_an_outage_queues_the_job_once() {
 fn the_domain_names_no_adapter_and_no_infrastructure_crate() {
     let domain = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain");
     let files = std::fs::read_dir(&domain).expect("src/domain/ is a folder");
-    let forbidden = ["tonic", "redis", "prost", "crate::adapters", "crate::compose"];
+    let forbidden = [
+        "tonic",
+        "redis",
+        "prost",
+        "crate::adapters",
+        "crate::compose",
+    ];
     let mut checked = 0;
     for entry in files {
         let path = entry.expect("a readable entry").path();
@@ -153,5 +183,8 @@ fn the_domain_names_no_adapter_and_no_infrastructure_crate() {
             }
         }
     }
-    assert!(checked >= 3, "model.rs, ports.rs and service.rs were all read");
+    assert!(
+        checked >= 3,
+        "model.rs, ports.rs and service.rs were all read"
+    );
 }

@@ -17,7 +17,11 @@ use crate::{START_MS, job};
 
 fn keyed(n: u32, key: &str) -> Job {
     let id = JobId::parse(&format!("job-{n}")).expect("a valid id");
-    Job::new(id, job("email.send", "to ada", key), START_MS + u64::from(n))
+    Job::new(
+        id,
+        job("email.send", "to ada", key),
+        START_MS + u64::from(n),
+    )
 }
 
 fn config(url: &str, prefix: &str) -> RedisConfig {
@@ -69,12 +73,17 @@ async fn a_job_is_pushed_on_the_prefixed_list_as_a_json_record() {
     let redis = TestRedis::start("hexagonal_push");
     let queue = queue(&redis).await;
     assert!(
-        queue.jobs_key().starts_with(redis.prefix()) && queue.jobs_key().ends_with("jobs"),
+        queue.jobs_key().starts_with(redis.prefix())
+            && queue.jobs_key().ends_with("jobs"),
         "the list key should be the prefix, then `jobs`, got {}",
         queue.jobs_key()
     );
     let answer = queue.enqueue(&keyed(1, "order-1")).await;
-    assert_eq!(answer.expect("Redis is up"), Enqueued::Accepted, "a new job");
+    assert_eq!(
+        answer.expect("Redis is up"),
+        Enqueued::Accepted,
+        "a new job"
+    );
     let stored = records(redis.url(), queue.jobs_key()).await;
     assert_eq!(
         stored,
@@ -101,7 +110,11 @@ async fn newer_jobs_are_pushed_at_the_head_of_the_list() {
         .iter()
         .map(|r| r["id"].as_str().expect("an id").to_owned())
         .collect();
-    assert_eq!(ids, ["job-3", "job-2", "job-1"], "LPUSH puts the newest first");
+    assert_eq!(
+        ids,
+        ["job-3", "job-2", "job-1"],
+        "LPUSH puts the newest first"
+    );
 }
 
 #[tokio::test]
@@ -121,7 +134,11 @@ async fn a_repeated_key_returns_the_first_id_and_pushes_nothing() {
         "the duplicate was not pushed"
     );
     let unkeyed = queue.enqueue(&keyed(3, "")).await.expect("no error");
-    assert_eq!(unkeyed, Enqueued::Accepted, "a job without a key is always new");
+    assert_eq!(
+        unkeyed,
+        Enqueued::Accepted,
+        "a job without a key is always new"
+    );
 }
 
 #[tokio::test]
@@ -204,7 +221,10 @@ async fn a_killed_redis_makes_enqueue_unavailable() {
     let queue = RedisQueue::connect(&config(&server.url(), "killed"))
         .await
         .expect("connects while Redis runs");
-    queue.enqueue(&keyed(1, "")).await.expect("works while Redis runs");
+    queue
+        .enqueue(&keyed(1, ""))
+        .await
+        .expect("works while Redis runs");
     drop(server); // SIGKILL
     let error = queue
         .enqueue(&keyed(2, ""))

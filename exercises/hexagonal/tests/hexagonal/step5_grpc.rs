@@ -48,7 +48,11 @@ async fn a_valid_request_is_queued_and_answered_with_its_id() {
     );
     let jobs = queue.jobs();
     assert_eq!(jobs.len(), 1, "the job reached the queue");
-    assert_eq!(jobs[0].kind().as_str(), "email.send", "as the client sent it");
+    assert_eq!(
+        jobs[0].kind().as_str(),
+        "email.send",
+        "as the client sent it"
+    );
 }
 
 #[tokio::test]
@@ -80,7 +84,10 @@ async fn a_bad_field_is_invalid_argument_and_reaches_no_queue() {
     for (bad, field) in [
         (request("Email", "to ada", ""), "kind"),
         (request("email.send", "", ""), "payload"),
-        (request("email.send", "to ada", "has space"), "idempotency_key"),
+        (
+            request("email.send", "to ada", "has space"),
+            "idempotency_key",
+        ),
     ] {
         let status = client.submit(bad).await.expect_err("bad input is refused");
         assert_eq!(
@@ -131,9 +138,14 @@ async fn a_corrupt_queue_is_internal_and_its_cause_stays_on_the_server() {
         .submit(request("email.send", "to ada", ""))
         .await
         .expect_err("the queue is broken");
-    assert_eq!(status.code(), Code::Internal, "not retryable: INTERNAL, got {status:?}");
+    assert_eq!(
+        status.code(),
+        Code::Internal,
+        "not retryable: INTERNAL, got {status:?}"
+    );
     assert!(
-        !status.message().contains("injected") && !status.message().contains("queue is broken"),
+        !status.message().contains("injected")
+            && !status.message().contains("queue is broken"),
         "the message must not carry the cause chain: {:?}",
         status.message()
     );
@@ -141,9 +153,14 @@ async fn a_corrupt_queue_is_internal_and_its_cause_stays_on_the_server() {
 
 #[test]
 fn the_status_mapping_is_a_pure_function_of_the_domain_error() {
-    let unavailable = SubmitError::Unavailable(QueueError::unavailable("connection refused"));
+    let unavailable =
+        SubmitError::Unavailable(QueueError::unavailable("connection refused"));
     let internal = SubmitError::Internal(QueueError::corrupt("WRONGTYPE Operation"));
-    assert_eq!(to_status(&unavailable).code(), Code::Unavailable, "retryable");
+    assert_eq!(
+        to_status(&unavailable).code(),
+        Code::Unavailable,
+        "retryable"
+    );
     assert_eq!(to_status(&internal).code(), Code::Internal, "not retryable");
     assert!(
         !to_status(&internal).message().contains("WRONGTYPE"),

@@ -81,16 +81,20 @@ async fn the_root_wires_the_memory_queue_behind_the_grpc_api() {
     let settings = Settings {
         queue: QueueSettings::Memory,
     };
-    let server = compose::build_with(&settings, SequentialIds::new(), ManualClock::new(START_MS))
-        .await
-        .expect("the memory queue needs nothing to start");
+    let server =
+        compose::build_with(&settings, SequentialIds::new(), ManualClock::new(START_MS))
+            .await
+            .expect("the memory queue needs nothing to start");
     let mut client = in_memory::connect(server).await.expect("connects");
     let response = client
         .submit(request("email.send", ""))
         .await
         .expect("accepted")
         .into_inner();
-    assert_eq!(response.job_id, "job-1", "the ids the root was given are used");
+    assert_eq!(
+        response.job_id, "job-1",
+        "the ids the root was given are used"
+    );
 }
 
 #[tokio::test]
@@ -99,9 +103,10 @@ async fn a_job_submitted_over_grpc_lands_in_redis() {
     let settings = Settings {
         queue: QueueSettings::Redis(RedisConfig::new(redis.url(), redis.prefix())),
     };
-    let server = compose::build_with(&settings, SequentialIds::new(), ManualClock::new(START_MS))
-        .await
-        .expect("the root connects to Redis");
+    let server =
+        compose::build_with(&settings, SequentialIds::new(), ManualClock::new(START_MS))
+            .await
+            .expect("the root connects to Redis");
     let mut client = in_memory::connect(server).await.expect("connects");
 
     let first = client
@@ -139,7 +144,11 @@ async fn a_job_submitted_over_grpc_lands_in_redis() {
         )
         .await
         .expect("LRANGE works");
-    assert_eq!(stored.len(), 1, "one job in {list}, the duplicate was not pushed");
+    assert_eq!(
+        stored.len(),
+        1,
+        "one job in {list}, the duplicate was not pushed"
+    );
     let record: serde_json::Value = serde_json::from_str(&stored[0]).expect("JSON");
     assert_eq!(record["id"], "job-1", "the record is the job's");
     assert_eq!(
@@ -157,9 +166,13 @@ async fn the_root_refuses_to_start_when_redis_is_down() {
         queue: QueueSettings::Redis(RedisConfig::new(url, "down")),
     };
     let result =
-        compose::build_with(&settings, SequentialIds::new(), ManualClock::new(START_MS)).await;
+        compose::build_with(&settings, SequentialIds::new(), ManualClock::new(START_MS))
+            .await;
     assert!(
-        matches!(result, Err(ComposeError::Queue(QueueError::Unavailable { .. }))),
+        matches!(
+            result,
+            Err(ComposeError::Queue(QueueError::Unavailable { .. }))
+        ),
         "no Redis at start should be ComposeError::Queue(Unavailable), got {:?}",
         result.err()
     );

@@ -58,8 +58,9 @@ impl<Q: JobQueue, I: IdGenerator, C: Clock> Jobs for GrpcJobs<Q, I, C> {
         request: Request<SubmitRequest>,
     ) -> Result<Response<SubmitResponse>, Status> {
         let request = request.into_inner();
-        let job = NewJob::parse(&request.kind, &request.payload, &request.idempotency_key)
-            .map_err(|error| invalid_argument(&error))?;
+        let job =
+            NewJob::parse(&request.kind, &request.payload, &request.idempotency_key)
+                .map_err(|error| invalid_argument(&error))?;
         let submitted = self
             .service
             .submit(job)

@@ -72,7 +72,9 @@ impl MemoryQueue {
     /// fake does no I/O), and std's is cheaper. A panic while it is held
     /// (a failed test) leaves the data usable, so poisoning is ignored.
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -86,7 +86,9 @@ impl InvalidJob {
     /// `"idempotency_key"` or `"job_id"`.
     pub fn field(&self) -> &'static str {
         match self {
-            Self::EmptyKind | Self::KindTooLong { .. } | Self::BadKindChar { .. } => "kind",
+            Self::EmptyKind | Self::KindTooLong { .. } | Self::BadKindChar { .. } => {
+                "kind"
+            }
             Self::EmptyPayload | Self::PayloadTooLarge { .. } => "payload",
             Self::EmptyKey | Self::KeyTooLong { .. } | Self::BadKeyChar { .. } => {
                 "idempotency_key"
@@ -176,7 +178,8 @@ impl IdempotencyKey {
                 max: MAX_KEY_LEN,
             });
         }
-        if let Some((at, ch)) = text.char_indices().find(|&(_, ch)| !ch.is_ascii_graphic())
+        if let Some((at, ch)) =
+            text.char_indices().find(|&(_, ch)| !ch.is_ascii_graphic())
         {
             return Err(InvalidJob::BadKeyChar { ch, at });
         }
@@ -200,7 +203,9 @@ impl JobId {
     pub fn parse(text: &str) -> Result<Self, InvalidJob> {
         let valid = !text.is_empty()
             && text.len() <= MAX_ID_LEN
-            && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-');
+            && text
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-');
         if valid {
             Ok(Self(text.to_owned()))
         } else {
