@@ -72,8 +72,9 @@ pub fn invalid_argument(error: &InvalidJob) -> Status {
 
 /// The status for a failed submission.
 ///
-/// - [`SubmitError::Unavailable`] gives `UNAVAILABLE`, the one code gRPC
-///   clients retry, and the message says to keep the idempotency key.
+/// - [`SubmitError::Unavailable`] gives `UNAVAILABLE`, the code gRPC
+///   calls transient and worth a retry with backoff, and the message says
+///   to keep the idempotency key.
 /// - [`SubmitError::Internal`] gives `INTERNAL` and the domain error's own
 ///   message, never the cause chain: "WRONGTYPE Operation against a key"
 ///   tells a client nothing it can use and tells an attacker which
