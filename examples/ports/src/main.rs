@@ -32,6 +32,7 @@ use hexagonal::adapters::redis::RedisConfig;
 use hexagonal::compose::{self, QueueSettings, Settings};
 use hexagonal::in_memory;
 use redis_harness::{RedisServer, TestRedis};
+use tokio::net::TcpSocket;
 use tonic::transport::Channel;
 
 type BoxError = Box<dyn Error + Send + Sync>;
@@ -119,9 +120,14 @@ async fn redis_goes_away() -> Result<(), BoxError> {
 /// Scenario 4: the root refuses to start without its queue.
 async fn no_redis_at_start() -> Result<(), BoxError> {
     println!("\n== 4. starting with no Redis ==");
-    let server = RedisServer::start()?;
-    let url = server.url();
-    drop(server);
+    // A port that is bound but never listens: connections to it are
+    // refused, and no other process can take it while `reserved` lives.
+    // Stopping a server and reusing its port would not do: the smoke test
+    // runs this example twice at once, and either run (or any other
+    // program) could be given the freed port for a new server.
+    let reserved = TcpSocket::new_v4()?;
+    reserved.bind(([127, 0, 0, 1], 0).into())?;
+    let url = format!("redis://127.0.0.1:{}/", reserved.local_addr()?.port());
     let settings = Settings {
         queue: QueueSettings::Redis(RedisConfig::new(url, "ports-down")),
     };

@@ -48,6 +48,25 @@ fn fake_service() -> (
     (service, queue, clock)
 }
 
+/// A `redis://` URL at which nothing listens, and the socket that keeps it
+/// so: hold the socket for as long as the URL must stay dead.
+///
+/// The obvious way, start a `redis-server`, stop it and reuse its URL, is
+/// racy: the tests run in parallel, each starting servers on ports the
+/// kernel hands out, and the freed port can be given to another test's
+/// server a moment later; "connection refused" then becomes a connection to
+/// someone else's Redis. A TCP socket that is bound but never `listen`s
+/// keeps the port: no other socket can bind it while this one lives (it has
+/// no `SO_REUSEADDR`), and a connection to it is refused at once.
+fn refused_url() -> (tokio::net::TcpSocket, String) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+    socket
+        .bind(([127, 0, 0, 1], 0).into())
+        .expect("binds a free port on 127.0.0.1");
+    let port = socket.local_addr().expect("a bound socket has a port").port();
+    (socket, format!("redis://127.0.0.1:{port}/"))
+}
+
 /// A job that parses: `key` empty means no idempotency key.
 fn job(kind: &str, payload: &str, key: &str) -> NewJob {
     NewJob::parse(kind, payload, key).expect("the test's job is valid")

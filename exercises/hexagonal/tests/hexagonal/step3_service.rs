@@ -147,13 +147,30 @@ async fn a_retry_with_the_same_key_after_an_outage_queues_the_job_once() {
     assert_eq!(queue.jobs().len(), 1, "one job in the end");
 }
 
-/// The architecture test: the domain names no adapter and no
-/// infrastructure crate, so the arrows of `use` point inward. It reads the
-/// sources, as ArchUnit does for Java or `go list -deps` for Go: cheap,
-/// and it fails the day someone writes `redis::RedisError` into a domain
-/// error. Comment lines are skipped (the docs may talk about Redis).
-#[test]
-fn the_domain_names_no_adapter_and_no_infrastructure_crate() {
+/// The dependency rule, checked twice. First by running the core with
+/// nothing but the fakes plugged in: a submit and a duplicate, end to end,
+/// with no Redis, no tonic and no network, which only works if the core
+/// needs nothing but its ports. Then by reading the sources, as ArchUnit
+/// does for Java or `go list -deps` for Go: cheap, and it fails the day
+/// someone writes `redis::RedisError` into a domain error because it was
+/// quicker. Comment lines are skipped (the docs may talk about Redis).
+#[tokio::test]
+async fn the_core_runs_on_fakes_alone_and_its_source_names_no_infrastructure() {
+    let (service, queue, _) = fake_service();
+    let first = service.submit(job("email.send", "to ada", "order-1")).await;
+    let again = service.submit(job("email.send", "to ada", "order-1")).await;
+    assert_eq!(
+        first.expect("the core runs on the fakes alone"),
+        submitted("job-1", false),
+        "the first submit is queued as job-1"
+    );
+    assert_eq!(
+        again.expect("a duplicate is not an error"),
+        submitted("job-1", true),
+        "the repeated key is answered with job-1"
+    );
+    assert_eq!(queue.jobs().len(), 1, "one job in the fake queue");
+
     let domain = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain");
     let files = std::fs::read_dir(&domain).expect("src/domain/ is a folder");
     let forbidden = [

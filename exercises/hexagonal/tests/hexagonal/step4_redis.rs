@@ -1,9 +1,11 @@
 //! Step 4: the Redis adapter, against a real `redis-server`.
 //!
 //! Each test starts its own server through `redis_harness` (or shares
-//! `REDIS_URL`, kept apart by its prefix). The tests that stop or pause
+//! `REDIS_URL`, kept apart by its prefix). The tests that kill or pause
 //! Redis always start a private `RedisServer`: doing that to a shared
-//! server would break every other test.
+//! server would break every other test. "No Redis at all" is a port that
+//! nothing listens on and nothing can take (`refused_url`), not a stopped
+//! server whose port another test may be given.
 
 use std::error::Error;
 use std::time::Duration;
@@ -13,7 +15,7 @@ use hexagonal::domain::{Enqueued, Job, JobId, JobQueue, QueueError};
 use redis::aio::MultiplexedConnection;
 use redis_harness::{RedisServer, TestRedis};
 
-use crate::{START_MS, job};
+use crate::{START_MS, job, refused_url};
 
 fn keyed(n: u32, key: &str) -> Job {
     let id = JobId::parse(&format!("job-{n}")).expect("a valid id");
@@ -153,8 +155,11 @@ async fn the_dedupe_key_expires_after_the_window() {
         .query_async(&mut raw(redis.url()).await)
         .await
         .expect("PTTL works");
+    // 50 s, not 59 s, as the floor: a loaded CI machine may pause between
+    // the two commands, and what matters is the window, not the default
+    // 24 h and not "no expiry" (-1).
     assert!(
-        (59_000..=60_000).contains(&ttl_ms),
+        (50_000..=60_000).contains(&ttl_ms),
         "the dedupe key should expire after the 60 s window, its PTTL is {ttl_ms} ms"
     );
 }
@@ -264,13 +269,11 @@ async fn a_redis_that_does_not_answer_in_time_is_unavailable() {
 }
 
 #[tokio::test]
-async fn connecting_to_a_stopped_redis_is_unavailable() {
-    let server = RedisServer::start().expect("a private redis-server starts");
-    let url = server.url();
-    drop(server);
+async fn connecting_where_no_redis_listens_is_unavailable() {
+    let (_reserved, url) = refused_url();
     let error = RedisQueue::connect(&config(&url, "gone"))
         .await
-        .expect_err("nothing listens on the port any more");
+        .expect_err("nothing listens on the port");
     assert!(
         matches!(error, QueueError::Unavailable { .. }),
         "a refused connection is Unavailable, got {}",

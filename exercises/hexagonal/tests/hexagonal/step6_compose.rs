@@ -9,9 +9,9 @@ use hexagonal::adapters::redis::RedisConfig;
 use hexagonal::compose::{self, ComposeError, QueueSettings, Settings};
 use hexagonal::domain::QueueError;
 use hexagonal::in_memory;
-use redis_harness::{RedisServer, TestRedis};
+use redis_harness::TestRedis;
 
-use crate::START_MS;
+use crate::{START_MS, refused_url};
 
 fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let map: HashMap<String, String> = pairs
@@ -159,9 +159,7 @@ async fn a_job_submitted_over_grpc_lands_in_redis() {
 
 #[tokio::test]
 async fn the_root_refuses_to_start_when_redis_is_down() {
-    let server = RedisServer::start().expect("a private redis-server starts");
-    let url = server.url();
-    drop(server);
+    let (_reserved, url) = refused_url();
     let settings = Settings {
         queue: QueueSettings::Redis(RedisConfig::new(url, "down")),
     };
