@@ -9,7 +9,7 @@
 //! This is manual dependency injection: constructors and arguments, read
 //! top to bottom, checked by the compiler. The rejected alternative, a DI
 //! container that resolves types at run time, turns a missing binding
-//! into a start-up panic, and Rust's generics already do its job: a
+//! into an error at start-up, and Rust's generics already do its job: a
 //! `JobService<Q, I, C>` that lacks a queue does not compile.
 
 use std::fmt;

@@ -63,7 +63,10 @@ fn refused_url() -> (tokio::net::TcpSocket, String) {
     socket
         .bind(([127, 0, 0, 1], 0).into())
         .expect("binds a free port on 127.0.0.1");
-    let port = socket.local_addr().expect("a bound socket has a port").port();
+    let port = socket
+        .local_addr()
+        .expect("a bound socket has a port")
+        .port();
     (socket, format!("redis://127.0.0.1:{port}/"))
 }
 
