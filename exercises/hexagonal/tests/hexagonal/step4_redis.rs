@@ -80,6 +80,16 @@ async fn a_job_is_pushed_on_the_prefixed_list_as_a_json_record() {
         "the list key should be the prefix, then `jobs`, got {}",
         queue.jobs_key()
     );
+    // A prefix without its ':' gets one: `billing` gives `billing:jobs`.
+    let bare = redis.prefix().trim_end_matches(':');
+    let colonless = RedisQueue::connect(&config(redis.url(), bare))
+        .await
+        .expect("connects");
+    assert_eq!(
+        (colonless.jobs_key(), colonless.dedupe_key("k")),
+        (format!("{bare}:jobs").as_str(), format!("{bare}:dedupe:k")),
+        "a ':' is added after a prefix that does not end with one"
+    );
     let answer = queue.enqueue(&keyed(1, "order-1")).await;
     assert_eq!(
         answer.expect("Redis is up"),
