@@ -97,12 +97,17 @@ where
     let draining = CancellationToken::new();
     let sever = CancellationToken::new();
     // One clone of `live` per open connection: its strong count, minus
-    // this one, is the number of connections still open.
+    // this one, is the number of connections still open. The accept side
+    // holds only a `Weak`, so that it does not count itself.
     let live = Arc::new(());
 
     let incoming = {
-        let (sever, live) = (sever.clone(), Arc::clone(&live));
-        incoming.map(move |io| io.map(|io| Severable::new(io, &sever, Arc::clone(&live))))
+        let (sever, accepting) = (sever.clone(), Arc::downgrade(&live));
+        incoming.map(move |io| {
+            // `run` holds `live` until it returns, so the upgrade succeeds.
+            let live = accepting.upgrade().unwrap_or_default();
+            io.map(|io| Severable::new(io, &sever, live))
+        })
     };
     let signal = {
         let (health, draining) = (health.clone(), draining.clone());
@@ -136,7 +141,7 @@ where
     match tokio::time::timeout(grace.duration(), &mut server).await {
         Ok(result) => result.map(|()| Drain::Clean).map_err(Into::into),
         Err(_elapsed) => {
-            let severed = Arc::strong_count(&live) - 2; // ours and the closure's
+            let severed = Arc::strong_count(&live) - 1;
             sever.cancel();
             // Dropping `server` here would NOT be enough: tonic runs each
             // connection in a task of its own (`tokio::spawn`), and those

@@ -247,11 +247,15 @@ async fn a_unary_call_longer_than_the_grace_is_cut() {
     let drain = server.finished().await.expect("run succeeds");
     assert_eq!(drain, Drain::Cut { severed: 1 }, "the call's connection was cut");
     assert_eq!(start.elapsed(), Duration::from_millis(1_000), "at the deadline");
+    // tonic's client reports a connection lost mid-call as UNKNOWN
+    // ("transport error"), where grpc-go says UNAVAILABLE (open issue
+    // grpc/grpc-rust#628). A retry policy keyed on UNAVAILABLE will not
+    // retry it, which is right here: the server may have acted already.
     let status = call.await.expect("the call task").expect_err("the cut call fails");
     assert_eq!(
         status.code(),
-        Code::Unavailable,
-        "a client whose connection is cut sees UNAVAILABLE, and may retry"
+        Code::Unknown,
+        "tonic reports a connection cut mid-call as UNKNOWN, got {status:?}"
     );
 }
 
