@@ -41,15 +41,15 @@ use service_skeleton::{Config, Signals, run_on};
 use tokio::net::TcpListener;
 
 fn main() -> ExitCode {
-    let config = match Config::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
-    {
-        Ok(config) => config,
-        Err(error) => {
-            eprintln!("skeleton: {error}");
-            eprintln!("usage: skeleton [--addr IP:PORT] [--grace-ms N]");
-            return ExitCode::from(2);
-        }
-    };
+    let config =
+        match Config::parse(std::env::args().skip(1), |name| std::env::var(name).ok()) {
+            Ok(config) => config,
+            Err(error) => {
+                eprintln!("skeleton: {error}");
+                eprintln!("usage: skeleton [--addr IP:PORT] [--grace-ms N]");
+                return ExitCode::from(2);
+            }
+        };
     match serve(config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -67,7 +67,9 @@ fn main() -> ExitCode {
 
 /// Binds, announces the address, and serves until a signal and its drain.
 fn serve(config: Config) -> Result<(), Box<dyn Error>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         // Signals first: a SIGTERM that arrives while we bind must start a
         // drain, not kill the process.

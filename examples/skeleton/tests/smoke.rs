@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
+use service_skeleton::pb::EchoRequest;
 use service_skeleton::pb::TicksRequest;
 use service_skeleton::pb::beacon_client::BeaconClient;
-use service_skeleton::pb::EchoRequest;
 use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_client::HealthClient;
@@ -36,7 +36,12 @@ struct Skeleton {
 impl Skeleton {
     fn start(extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_skeleton"))
-            .args(["--addr", "127.0.0.1:0", "--grace-ms", &GRACE.as_millis().to_string()])
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--grace-ms",
+                &GRACE.as_millis().to_string(),
+            ])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -48,7 +53,9 @@ impl Skeleton {
         let addr = first
             .trim_end()
             .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("the first line should be `listening on ADDR`, got {first:?}"))
+            .unwrap_or_else(|| {
+                panic!("the first line should be `listening on ADDR`, got {first:?}")
+            })
             .to_owned();
         Self {
             child,
@@ -58,7 +65,8 @@ impl Skeleton {
     }
 
     fn signal(&self, signal: Signal) {
-        let pid = Pid::from_raw(i32::try_from(self.child.id()).expect("a pid fits an i32"));
+        let pid =
+            Pid::from_raw(i32::try_from(self.child.id()).expect("a pid fits an i32"));
         kill(pid, signal).expect("send the signal");
     }
 
@@ -70,11 +78,16 @@ impl Skeleton {
             if let Some(status) = self.child.try_wait().expect("poll the child") {
                 break status;
             }
-            assert!(Instant::now() < deadline, "the example did not exit within 10 s");
+            assert!(
+                Instant::now() < deadline,
+                "the example did not exit within 10 s"
+            );
             std::thread::sleep(Duration::from_millis(10));
         };
         let mut rest = String::new();
-        self.stdout.read_to_string(&mut rest).expect("the rest of stdout");
+        self.stdout
+            .read_to_string(&mut rest)
+            .expect("the rest of stdout");
         (status.code(), rest)
     }
 }
@@ -111,7 +124,11 @@ fn sigterm_with_streams_open_drains_and_exits_0_at_the_deadline() {
             })
             .await
             .expect("echo succeeds");
-        assert_eq!(reply.into_inner().message, "hello", "the example answers Echo");
+        assert_eq!(
+            reply.into_inner().message,
+            "hello",
+            "the example answers Echo"
+        );
         // A health Watch: a stream the service does not control, which
         // never ends by itself. It is what makes the deadline necessary.
         let mut watch = HealthClient::new(channel.clone())
@@ -128,7 +145,11 @@ fn sigterm_with_streams_open_drains_and_exits_0_at_the_deadline() {
             .await
             .expect("the stream opens")
             .into_inner();
-        ticks.message().await.expect("a tick").expect("the stream is open");
+        ticks
+            .message()
+            .await
+            .expect("a tick")
+            .expect("the stream is open");
         (ticks, watch)
     });
 
@@ -143,7 +164,11 @@ fn sigterm_with_streams_open_drains_and_exits_0_at_the_deadline() {
             }
         }
     });
-    assert_eq!(status.code(), Code::Unavailable, "the open stream ends with UNAVAILABLE");
+    assert_eq!(
+        status.code(),
+        Code::Unavailable,
+        "the open stream ends with UNAVAILABLE"
+    );
     let update = runtime.block_on(watch.message());
     let update = update.expect("an update").expect("the watch is still open");
     assert_eq!(update.status, NOT_SERVING, "the watcher sees NOT_SERVING");
@@ -173,8 +198,7 @@ fn sigint_with_an_idle_server_drains_clean() {
     let (code, rest) = skeleton.wait();
     assert_eq!(code, Some(0), "SIGINT exits 0 too; output:\n{rest}");
     assert_eq!(
-        rest,
-        "received SIGINT: draining\ndrain clean: every call finished in time\n",
+        rest, "received SIGINT: draining\ndrain clean: every call finished in time\n",
         "SIGINT drains like SIGTERM"
     );
 }
@@ -185,10 +209,15 @@ fn a_bad_flag_exits_2_with_the_usage() {
         .args(["--grace-ms", "soon"])
         .output()
         .expect("the example runs");
-    assert_eq!(output.status.code(), Some(2), "a configuration error exits 2");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a configuration error exits 2"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("invalid grace period \"soon\"") && stderr.contains("usage: skeleton"),
+        stderr.contains("invalid grace period \"soon\"")
+            && stderr.contains("usage: skeleton"),
         "stderr names the bad value and shows the usage, got:\n{stderr}"
     );
 }

@@ -37,7 +37,10 @@ fn draining_status() -> Status {
 
 #[tonic::async_trait]
 impl beacon_server::Beacon for Beacon {
-    async fn echo(&self, request: Request<EchoRequest>) -> Result<Response<EchoReply>, Status> {
+    async fn echo(
+        &self,
+        request: Request<EchoRequest>,
+    ) -> Result<Response<EchoReply>, Status> {
         let EchoRequest { message, delay_ms } = request.into_inner();
         if message.is_empty() {
             return Err(Status::invalid_argument("message must not be empty"));
@@ -70,7 +73,8 @@ impl beacon_server::Beacon for Beacon {
         // instead of filling memory.
         let (tx, rx) = mpsc::channel(1);
         let draining = self.draining.clone();
-        let mut interval = tokio::time::interval(Duration::from_millis(u64::from(interval_ms)));
+        let mut interval =
+            tokio::time::interval(Duration::from_millis(u64::from(interval_ms)));
         // A client that fell behind gets the next tick on schedule, not a
         // burst of the ones it missed.
         interval.set_missed_tick_behavior(MissedTickBehavior::Delay);

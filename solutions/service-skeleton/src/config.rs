@@ -153,7 +153,10 @@ impl Config {
     /// # Errors
     ///
     /// The first [`ConfigError`] met, flags first.
-    pub fn parse<A, S>(args: A, env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError>
+    pub fn parse<A, S>(
+        args: A,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError>
     where
         A: IntoIterator<Item = S>,
         S: AsRef<str>,

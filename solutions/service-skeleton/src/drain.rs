@@ -232,14 +232,20 @@ impl<IO: AsyncWrite + Unpin> AsyncWrite for Severable<IO> {
         Pin::new(&mut self.io).poll_write(cx, buf)
     }
 
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
         if let Poll::Ready(error) = self.severed(cx) {
             return Poll::Ready(Err(error));
         }
         Pin::new(&mut self.io).poll_flush(cx)
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<()>> {
         // Closing is allowed after the cut: it is what we want.
         Pin::new(&mut self.io).poll_shutdown(cx)
     }

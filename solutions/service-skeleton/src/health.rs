@@ -1,8 +1,8 @@
 //! Step 3: the health switch, NOT_SERVING before the drain.
 
 use tonic_health::ServingStatus;
-use tonic_health::pb::health_server::{Health, HealthServer};
-use tonic_health::server::HealthReporter;
+use tonic_health::pb::health_server::HealthServer;
+use tonic_health::server::{HealthReporter, HealthService};
 
 use crate::BEACON;
 
@@ -18,8 +18,12 @@ pub struct HealthSwitch {
 impl HealthSwitch {
     /// The switch and the `grpc.health.v1.Health` service it drives, with
     /// both names NOT_SERVING: a server is not ready until it says so.
-    pub async fn new() -> (Self, HealthServer<impl Health>) {
-        let (reporter, server) = tonic_health::server::health_reporter();
+    pub async fn new() -> (Self, HealthServer<HealthService>) {
+        // `HealthService::from_health_reporter`, not `health_reporter()`:
+        // the same pair, but with a type we can name in this signature.
+        let reporter = HealthReporter::new();
+        let server =
+            HealthServer::new(HealthService::from_health_reporter(reporter.clone()));
         let switch = Self { reporter };
         // tonic-health starts "" as SERVING. That is too early: the process
         // may still be loading, and a probe that passes now sends it

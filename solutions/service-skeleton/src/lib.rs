@@ -48,4 +48,5 @@ pub const BEACON: &str = "workbook.service_skeleton.v1.Beacon";
 
 /// The encoded descriptors of `beacon.proto`, which reflection serves so
 /// that `grpcurl` can call the service without the `.proto` file.
-pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("beacon_descriptor");
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    tonic::include_file_descriptor_set!("beacon_descriptor");

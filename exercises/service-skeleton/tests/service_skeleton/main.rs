@@ -74,8 +74,15 @@ impl InMemory {
 /// with the test's runtime. For the steps that come before `run`.
 async fn serve_routes(routes: Routes) -> Channel {
     let (transport, incoming) = in_memory();
-    tokio::spawn(Server::builder().add_routes(routes).serve_with_incoming(incoming));
-    transport.connect().await.expect("connect to the in-memory server")
+    tokio::spawn(
+        Server::builder()
+            .add_routes(routes)
+            .serve_with_incoming(incoming),
+    );
+    transport
+        .connect()
+        .await
+        .expect("connect to the in-memory server")
 }
 
 /// A [`run`] in a task of its own, over the in-memory transport, with a
@@ -105,7 +112,10 @@ impl TestServer {
 
     /// A new connection to the server.
     async fn connect(&self) -> Channel {
-        self.transport.connect().await.expect("connect to the in-memory server")
+        self.transport
+            .connect()
+            .await
+            .expect("connect to the in-memory server")
     }
 
     /// Starts the shutdown, as a signal would.

@@ -20,7 +20,8 @@ fn env(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option
 
 #[test]
 fn with_nothing_given_the_defaults_apply() {
-    let config = Config::parse(Vec::<String>::new(), no_env).expect("no arguments is valid");
+    let config =
+        Config::parse(Vec::<String>::new(), no_env).expect("no arguments is valid");
     assert_eq!(
         config.addr().to_string(),
         "127.0.0.1:50051",
@@ -31,15 +32,27 @@ fn with_nothing_given_the_defaults_apply() {
         Duration::from_secs(10),
         "the default grace period is 10 s"
     );
-    assert_eq!(config.addr(), ListenAddr::DEFAULT, "the default is ListenAddr::DEFAULT");
-    assert_eq!(config.grace(), GracePeriod::DEFAULT, "the default is GracePeriod::DEFAULT");
+    assert_eq!(
+        config.addr(),
+        ListenAddr::DEFAULT,
+        "the default is ListenAddr::DEFAULT"
+    );
+    assert_eq!(
+        config.grace(),
+        GracePeriod::DEFAULT,
+        "the default is GracePeriod::DEFAULT"
+    );
 }
 
 #[test]
 fn flags_set_the_address_and_the_grace_period() {
     let config = Config::parse(["--addr", "127.0.0.1:0", "--grace-ms", "250"], no_env)
         .expect("both flags are valid");
-    assert_eq!(config.addr().to_string(), "127.0.0.1:0", "--addr sets the address");
+    assert_eq!(
+        config.addr().to_string(),
+        "127.0.0.1:0",
+        "--addr sets the address"
+    );
     assert_eq!(
         config.grace().duration(),
         Duration::from_millis(250),
@@ -51,18 +64,33 @@ fn flags_set_the_address_and_the_grace_period() {
 fn the_flags_may_come_in_any_order_and_take_ipv6() {
     let config = Config::parse(["--grace-ms", "1", "--addr", "[::1]:7000"], no_env)
         .expect("flags in any order are valid");
-    assert_eq!(config.addr().to_string(), "[::1]:7000", "an IPv6 address in brackets parses");
-    assert_eq!(config.grace().duration(), Duration::from_millis(1), "1 ms is the smallest grace");
+    assert_eq!(
+        config.addr().to_string(),
+        "[::1]:7000",
+        "an IPv6 address in brackets parses"
+    );
+    assert_eq!(
+        config.grace().duration(),
+        Duration::from_millis(1),
+        "1 ms is the smallest grace"
+    );
 }
 
 #[test]
 fn the_environment_is_read_when_no_flag_is_given() {
     let config = Config::parse(
         Vec::<String>::new(),
-        env(&[("SKELETON_ADDR", "0.0.0.0:9000"), ("SKELETON_GRACE_MS", "1500")]),
+        env(&[
+            ("SKELETON_ADDR", "0.0.0.0:9000"),
+            ("SKELETON_GRACE_MS", "1500"),
+        ]),
     )
     .expect("valid environment");
-    assert_eq!(config.addr().to_string(), "0.0.0.0:9000", "SKELETON_ADDR sets the address");
+    assert_eq!(
+        config.addr().to_string(),
+        "0.0.0.0:9000",
+        "SKELETON_ADDR sets the address"
+    );
     assert_eq!(
         config.grace().duration(),
         Duration::from_millis(1500),
@@ -74,10 +102,17 @@ fn the_environment_is_read_when_no_flag_is_given() {
 fn a_flag_wins_over_the_environment() {
     let config = Config::parse(
         ["--addr", "127.0.0.1:1234"],
-        env(&[("SKELETON_ADDR", "0.0.0.0:9000"), ("SKELETON_GRACE_MS", "1500")]),
+        env(&[
+            ("SKELETON_ADDR", "0.0.0.0:9000"),
+            ("SKELETON_GRACE_MS", "1500"),
+        ]),
     )
     .expect("valid configuration");
-    assert_eq!(config.addr().to_string(), "127.0.0.1:1234", "--addr beats SKELETON_ADDR");
+    assert_eq!(
+        config.addr().to_string(),
+        "127.0.0.1:1234",
+        "--addr beats SKELETON_ADDR"
+    );
     assert_eq!(
         config.grace().duration(),
         Duration::from_millis(1500),
@@ -121,7 +156,8 @@ fn a_grace_period_that_is_not_a_number_is_refused() {
 
 #[test]
 fn a_zero_grace_period_is_refused() {
-    let error = Config::parse(["--grace-ms", "0"], no_env).expect_err("0 ms is no grace at all");
+    let error =
+        Config::parse(["--grace-ms", "0"], no_env).expect_err("0 ms is no grace at all");
     assert_eq!(error, ConfigError::ZeroGrace, "0 ms gives ZeroGrace");
     assert_eq!(
         GracePeriod::new(Duration::ZERO),
@@ -144,7 +180,8 @@ fn a_flag_without_a_value_is_refused() {
 
 #[test]
 fn an_unknown_argument_is_refused() {
-    let error = Config::parse(["--port", "80"], no_env).expect_err("there is no --port flag");
+    let error =
+        Config::parse(["--port", "80"], no_env).expect_err("there is no --port flag");
     assert_eq!(
         error,
         ConfigError::UnknownArgument("--port".to_owned()),

@@ -28,8 +28,15 @@ fn echo(message: &str, delay_ms: u32) -> EchoRequest {
 async fn echo_answers_with_the_message_after_its_delay() {
     let mut client = beacon(&CancellationToken::new()).await;
     let start = Instant::now();
-    let reply = client.echo(echo("hello", 250)).await.expect("echo succeeds");
-    assert_eq!(reply.into_inner().message, "hello", "echo sends the message back");
+    let reply = client
+        .echo(echo("hello", 250))
+        .await
+        .expect("echo succeeds");
+    assert_eq!(
+        reply.into_inner().message,
+        "hello",
+        "echo sends the message back"
+    );
     assert_eq!(
         start.elapsed(),
         Duration::from_millis(250),
@@ -40,8 +47,15 @@ async fn echo_answers_with_the_message_after_its_delay() {
 #[tokio::test(start_paused = true)]
 async fn an_empty_echo_is_an_invalid_argument() {
     let mut client = beacon(&CancellationToken::new()).await;
-    let status = client.echo(echo("", 0)).await.expect_err("empty messages are refused");
-    assert_eq!(status.code(), Code::InvalidArgument, "an empty message is INVALID_ARGUMENT");
+    let status = client
+        .echo(echo("", 0))
+        .await
+        .expect_err("empty messages are refused");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "an empty message is INVALID_ARGUMENT"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -54,7 +68,11 @@ async fn ticks_arrive_at_the_requested_interval() {
         .expect("the stream opens")
         .into_inner();
     for (seq, at) in [(0, 0), (1, 100), (2, 200)] {
-        let tick = ticks.message().await.expect("a tick, not an error").expect("a tick, not the end");
+        let tick = ticks
+            .message()
+            .await
+            .expect("a tick, not an error")
+            .expect("a tick, not the end");
         assert_eq!(tick.seq, seq, "ticks are numbered 0, 1, 2, ...");
         assert_eq!(
             start.elapsed(),
@@ -71,7 +89,11 @@ async fn a_zero_interval_is_an_invalid_argument() {
         .ticks(TicksRequest { interval_ms: 0 })
         .await
         .expect_err("a zero interval is refused before the stream starts");
-    assert_eq!(status.code(), Code::InvalidArgument, "interval_ms 0 is INVALID_ARGUMENT");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "interval_ms 0 is INVALID_ARGUMENT"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -79,11 +101,17 @@ async fn draining_ends_an_open_stream_with_unavailable_at_once() {
     let draining = CancellationToken::new();
     let mut client = beacon(&draining).await;
     let mut ticks = client
-        .ticks(TicksRequest { interval_ms: 60_000 })
+        .ticks(TicksRequest {
+            interval_ms: 60_000,
+        })
         .await
         .expect("the stream opens")
         .into_inner();
-    ticks.message().await.expect("first tick").expect("the first tick comes at once");
+    ticks
+        .message()
+        .await
+        .expect("first tick")
+        .expect("the first tick comes at once");
 
     let start = Instant::now();
     draining.cancel();
@@ -112,7 +140,11 @@ async fn a_stream_asked_for_while_draining_is_refused() {
         .ticks(TicksRequest { interval_ms: 100 })
         .await
         .expect_err("no new stream once the server drains");
-    assert_eq!(status.code(), Code::Unavailable, "a draining server refuses with UNAVAILABLE");
+    assert_eq!(
+        status.code(),
+        Code::Unavailable,
+        "a draining server refuses with UNAVAILABLE"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -122,6 +154,13 @@ async fn a_unary_call_is_not_cut_short_by_draining() {
     let call = tokio::spawn(async move { client.echo(echo("still here", 300)).await });
     tokio::time::sleep(Duration::from_millis(100)).await;
     draining.cancel();
-    let reply = call.await.expect("the call task").expect("a unary call in flight completes");
-    assert_eq!(reply.into_inner().message, "still here", "the reply is the full answer");
+    let reply = call
+        .await
+        .expect("the call task")
+        .expect("a unary call in flight completes");
+    assert_eq!(
+        reply.into_inner().message,
+        "still here",
+        "the reply is the full answer"
+    );
 }

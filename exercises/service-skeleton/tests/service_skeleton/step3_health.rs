@@ -3,9 +3,9 @@
 use service_skeleton::{BEACON, HealthSwitch};
 use tonic::transport::Channel;
 use tonic::{Code, service::Routes};
+use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::HealthCheckRequest;
 
 /// A switch, and a health client of the service it drives (served alone in
 /// memory).
@@ -22,7 +22,10 @@ fn ask(service: &str) -> HealthCheckRequest {
 }
 
 async fn status(client: &mut HealthClient<Channel>, service: &str) -> ServingStatus {
-    let reply = client.check(ask(service)).await.expect("check succeeds for a known name");
+    let reply = client
+        .check(ask(service))
+        .await
+        .expect("check succeeds for a known name");
     reply.into_inner().status()
 }
 
@@ -68,14 +71,30 @@ async fn not_serving_turns_both_back() {
 #[tokio::test(start_paused = true)]
 async fn a_watcher_sees_every_change() {
     let (switch, mut client) = health().await;
-    let mut watch = client.watch(ask(BEACON)).await.expect("watch opens").into_inner();
+    let mut watch = client
+        .watch(ask(BEACON))
+        .await
+        .expect("watch opens")
+        .into_inner();
     let mut next = async || {
-        let reply = watch.message().await.expect("an update").expect("the stream goes on");
+        let reply = watch
+            .message()
+            .await
+            .expect("an update")
+            .expect("the stream goes on");
         reply.status()
     };
-    assert_eq!(next().await, ServingStatus::NotServing, "Watch sends the current status first");
+    assert_eq!(
+        next().await,
+        ServingStatus::NotServing,
+        "Watch sends the current status first"
+    );
     switch.serving().await;
-    assert_eq!(next().await, ServingStatus::Serving, "then every change: SERVING");
+    assert_eq!(
+        next().await,
+        ServingStatus::Serving,
+        "then every change: SERVING"
+    );
     switch.not_serving().await;
     assert_eq!(next().await, ServingStatus::NotServing, "and NOT_SERVING");
 }
@@ -88,7 +107,11 @@ async fn an_unknown_service_is_not_found() {
         .check(ask("no.such.Service"))
         .await
         .expect_err("Check on an unknown name fails");
-    assert_eq!(status.code(), Code::NotFound, "the protocol says NOT_FOUND for Check");
+    assert_eq!(
+        status.code(),
+        Code::NotFound,
+        "the protocol says NOT_FOUND for Check"
+    );
 }
 
 /// tonic-health departs from the protocol here: Watch on an unknown name
@@ -103,5 +126,9 @@ async fn tonic_health_refuses_a_watch_on_an_unknown_service() {
         .watch(ask("no.such.Service"))
         .await
         .expect_err("tonic-health fails Watch on an unknown name");
-    assert_eq!(status.code(), Code::NotFound, "tonic-health answers NOT_FOUND");
+    assert_eq!(
+        status.code(),
+        Code::NotFound,
+        "tonic-health answers NOT_FOUND"
+    );
 }

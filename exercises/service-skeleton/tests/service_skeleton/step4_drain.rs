@@ -14,10 +14,10 @@ use tonic::transport::{Channel, Endpoint};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use tonic_reflection::pb::v1::ServerReflectionRequest;
 use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-use tonic_reflection::pb::v1::ServerReflectionRequest;
 
 use crate::TestServer;
 
@@ -46,8 +46,14 @@ async fn check(channel: &Channel, service: &str) -> ServingStatus {
 async fn a_call_and_a_health_check_round_trip_in_memory() {
     let server = TestServer::start(1_000);
     let channel = server.connect().await;
-    let reply = BeaconClient::new(channel.clone()).echo(echo("ping", 0)).await;
-    assert_eq!(reply.expect("echo succeeds").into_inner().message, "ping", "Beacon is served");
+    let reply = BeaconClient::new(channel.clone())
+        .echo(echo("ping", 0))
+        .await;
+    assert_eq!(
+        reply.expect("echo succeeds").into_inner().message,
+        "ping",
+        "Beacon is served"
+    );
     for service in ["", BEACON] {
         assert_eq!(
             check(&channel, service).await,
@@ -76,21 +82,33 @@ async fn a_call_round_trips_over_a_real_socket_on_port_0() {
         .connect()
         .await
         .expect("connect over TCP");
-    let reply = BeaconClient::new(channel.clone()).echo(echo("over tcp", 0)).await;
+    let reply = BeaconClient::new(channel.clone())
+        .echo(echo("over tcp", 0))
+        .await;
     assert_eq!(
         reply.expect("echo succeeds").into_inner().message,
         "over tcp",
         "Beacon answers over TCP"
     );
-    assert_eq!(check(&channel, "").await, ServingStatus::Serving, "health answers over TCP");
+    assert_eq!(
+        check(&channel, "").await,
+        ServingStatus::Serving,
+        "health answers over TCP"
+    );
 
-    shutdown.send(()).expect("run is still waiting for its shutdown");
+    shutdown
+        .send(())
+        .expect("run is still waiting for its shutdown");
     let drain = tokio::time::timeout(Duration::from_secs(10), server)
         .await
         .expect("an idle server shuts down well within 10 s")
         .expect("run did not panic")
         .expect("run succeeds");
-    assert_eq!(drain, Drain::Clean, "nothing was open, so the drain is clean");
+    assert_eq!(
+        drain,
+        Drain::Clean,
+        "nothing was open, so the drain is clean"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -106,9 +124,16 @@ async fn reflection_lists_the_three_services() {
         .await
         .expect("reflection v1 is served")
         .into_inner();
-    let reply = replies.next().await.expect("one reply").expect("not an error");
+    let reply = replies
+        .next()
+        .await
+        .expect("one reply")
+        .expect("not an error");
     let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
-        panic!("expected a list of services, got {:?}", reply.message_response);
+        panic!(
+            "expected a list of services, got {:?}",
+            reply.message_response
+        );
     };
     let mut names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
     names.sort();
@@ -127,13 +152,20 @@ async fn reflection_lists_the_three_services() {
 async fn a_shutdown_with_nothing_open_returns_at_once_and_clean() {
     let mut server = TestServer::start(5_000);
     let channel = server.connect().await;
-    BeaconClient::new(channel).echo(echo("done", 0)).await.expect("echo succeeds");
+    BeaconClient::new(channel)
+        .echo(echo("done", 0))
+        .await
+        .expect("echo succeeds");
 
     let start = Instant::now();
     server.shut_down();
     let drain = server.finished().await.expect("run succeeds");
     assert_eq!(drain, Drain::Clean, "nothing was in flight: a clean drain");
-    assert_eq!(start.elapsed(), Duration::ZERO, "an idle server does not wait for its grace");
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "an idle server does not wait for its grace"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -145,11 +177,23 @@ async fn health_turns_not_serving_when_the_shutdown_starts() {
         .await
         .expect("watch opens")
         .into_inner();
-    let first = watch.message().await.expect("an update").expect("the stream goes on");
-    assert_eq!(first.status(), ServingStatus::Serving, "the server is SERVING before shutdown");
+    let first = watch
+        .message()
+        .await
+        .expect("an update")
+        .expect("the stream goes on");
+    assert_eq!(
+        first.status(),
+        ServingStatus::Serving,
+        "the server is SERVING before shutdown"
+    );
 
     server.shut_down();
-    let next = watch.message().await.expect("an update").expect("the stream goes on");
+    let next = watch
+        .message()
+        .await
+        .expect("an update")
+        .expect("the stream goes on");
     assert_eq!(
         next.status(),
         ServingStatus::NotServing,
@@ -165,14 +209,29 @@ async fn an_open_tick_stream_ends_with_unavailable_and_the_drain_is_clean() {
         .await
         .expect("the stream opens")
         .into_inner();
-    ticks.message().await.expect("a tick").expect("the first tick comes at once");
+    ticks
+        .message()
+        .await
+        .expect("a tick")
+        .expect("the first tick comes at once");
 
     let start = Instant::now();
     server.shut_down();
-    let status = ticks.message().await.expect_err("the drain ends the stream");
-    assert_eq!(status.code(), Code::Unavailable, "the stream ends with UNAVAILABLE");
+    let status = ticks
+        .message()
+        .await
+        .expect_err("the drain ends the stream");
+    assert_eq!(
+        status.code(),
+        Code::Unavailable,
+        "the stream ends with UNAVAILABLE"
+    );
     let drain = server.finished().await.expect("run succeeds");
-    assert_eq!(drain, Drain::Clean, "the stream ended itself, so the drain is clean");
+    assert_eq!(
+        drain,
+        Drain::Clean,
+        "the stream ended itself, so the drain is clean"
+    );
     assert_eq!(
         start.elapsed(),
         Duration::ZERO,
@@ -191,7 +250,11 @@ async fn a_stream_that_never_ends_is_cut_exactly_at_the_deadline() {
         .await
         .expect("watch opens")
         .into_inner();
-    watch.message().await.expect("an update").expect("the current status");
+    watch
+        .message()
+        .await
+        .expect("an update")
+        .expect("the current status");
 
     let start = Instant::now();
     server.shut_down();
@@ -201,7 +264,11 @@ async fn a_stream_that_never_ends_is_cut_exactly_at_the_deadline() {
         Duration::from_millis(2_000),
         "run returns at the deadline: grace after the shutdown, not before, not after"
     );
-    assert_eq!(drain, Drain::Cut { severed: 1 }, "one connection was still open");
+    assert_eq!(
+        drain,
+        Drain::Cut { severed: 1 },
+        "one connection was still open"
+    );
 
     // Drain what the watcher had buffered (the NOT_SERVING update), then
     // the stream must fail: its connection is gone.
@@ -212,7 +279,10 @@ async fn a_stream_that_never_ends_is_cut_exactly_at_the_deadline() {
             break;
         }
     }
-    assert!(ended, "the severed connection ends the client's stream with an error");
+    assert!(
+        ended,
+        "the severed connection ends the client's stream with an error"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -224,10 +294,21 @@ async fn a_unary_call_in_flight_when_the_shutdown_starts_completes() {
 
     let start = Instant::now();
     server.shut_down();
-    let reply = call.await.expect("the call task").expect("the call in flight completes");
-    assert_eq!(reply.into_inner().message, "finish me", "the reply is complete");
+    let reply = call
+        .await
+        .expect("the call task")
+        .expect("the call in flight completes");
+    assert_eq!(
+        reply.into_inner().message,
+        "finish me",
+        "the reply is complete"
+    );
     let drain = server.finished().await.expect("run succeeds");
-    assert_eq!(drain, Drain::Clean, "the call finished inside the grace period");
+    assert_eq!(
+        drain,
+        Drain::Clean,
+        "the call finished inside the grace period"
+    );
     assert_eq!(
         start.elapsed(),
         Duration::from_millis(200),
@@ -245,13 +326,24 @@ async fn a_unary_call_longer_than_the_grace_is_cut() {
     let start = Instant::now();
     server.shut_down();
     let drain = server.finished().await.expect("run succeeds");
-    assert_eq!(drain, Drain::Cut { severed: 1 }, "the call's connection was cut");
-    assert_eq!(start.elapsed(), Duration::from_millis(1_000), "at the deadline");
+    assert_eq!(
+        drain,
+        Drain::Cut { severed: 1 },
+        "the call's connection was cut"
+    );
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_millis(1_000),
+        "at the deadline"
+    );
     // tonic's client reports a connection lost mid-call as UNKNOWN
     // ("transport error"), where grpc-go says UNAVAILABLE (open issue
     // grpc/grpc-rust#628). A retry policy keyed on UNAVAILABLE will not
     // retry it, which is right here: the server may have acted already.
-    let status = call.await.expect("the call task").expect_err("the cut call fails");
+    let status = call
+        .await
+        .expect("the call task")
+        .expect_err("the cut call fails");
     assert_eq!(
         status.code(),
         Code::Unknown,
@@ -263,7 +355,10 @@ async fn a_unary_call_longer_than_the_grace_is_cut() {
 async fn calls_after_the_shutdown_are_refused() {
     let mut server = TestServer::start(1_000);
     let channel = server.connect().await;
-    BeaconClient::new(channel.clone()).echo(echo("before", 0)).await.expect("served");
+    BeaconClient::new(channel.clone())
+        .echo(echo("before", 0))
+        .await
+        .expect("served");
 
     server.shut_down();
     server.finished().await.expect("run succeeds");
@@ -271,7 +366,11 @@ async fn calls_after_the_shutdown_are_refused() {
         .echo(echo("after", 0))
         .await
         .expect_err("the server is gone");
-    assert_eq!(status.code(), Code::Unavailable, "a call after shutdown is UNAVAILABLE");
+    assert_eq!(
+        status.code(),
+        Code::Unavailable,
+        "a call after shutdown is UNAVAILABLE"
+    );
     assert!(
         server.transport.connect().await.is_err(),
         "a new connection is refused: run stopped accepting"

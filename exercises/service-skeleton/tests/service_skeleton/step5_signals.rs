@@ -18,12 +18,23 @@ async fn sigterm_and_sigint_both_ask_for_a_shutdown() {
     let mut signals = Signals::new().expect("register the shutdown signals");
 
     raise(Signal::SIGTERM).expect("raise SIGTERM");
-    assert_eq!(signals.recv().await, ShutdownSignal::Terminate, "SIGTERM is Terminate");
+    assert_eq!(
+        signals.recv().await,
+        ShutdownSignal::Terminate,
+        "SIGTERM is Terminate"
+    );
     raise(Signal::SIGINT).expect("raise SIGINT");
-    assert_eq!(signals.recv().await, ShutdownSignal::Interrupt, "SIGINT is Interrupt");
+    assert_eq!(
+        signals.recv().await,
+        ShutdownSignal::Interrupt,
+        "SIGINT is Interrupt"
+    );
 
     assert_eq!(
-        (ShutdownSignal::Terminate.to_string(), ShutdownSignal::Interrupt.to_string()),
+        (
+            ShutdownSignal::Terminate.to_string(),
+            ShutdownSignal::Interrupt.to_string()
+        ),
         ("SIGTERM".to_owned(), "SIGINT".to_owned()),
         "the signals display as their names, for the log line"
     );
