@@ -202,8 +202,32 @@ impl<IO: AsyncWrite + Unpin> AsyncWrite for Severable<IO> {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<()>> {
-        // Closing is allowed after the cut: it is what we want.
-        Pin::new(&mut self.io).poll_shutdown(cx)
+        // Closing is what we want, so try it even after the cut (a TCP FIN
+        // is polite and never blocks). But a close that must write (TLS's
+        // close_notify) can wait for ever on a peer that reads nothing:
+        // once severed, a pending close gives up, and dropping the I/O
+        // closes the socket anyway.
+        match Pin::new(&mut self.io).poll_shutdown(cx) {
+            Poll::Pending => self.severed(cx).map(Err),
+            ready => ready,
+        }
+    }
+
+    // Forwarded, so that the wrapper does not turn hyper's vectored writes
+    // (a frame header and its payload in one syscall) into one write each.
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        if let Poll::Ready(error) = self.severed(cx) {
+            return Poll::Ready(Err(error));
+        }
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
     }
 }
 

@@ -17,6 +17,7 @@ mod step3_health;
 mod step4_drain;
 mod step5_signals;
 
+use std::future::Future;
 use std::io;
 use std::time::Duration;
 
@@ -68,6 +69,19 @@ impl InMemory {
             }))
             .await
     }
+}
+
+/// Awaits `future`, or fails the test, saying what it waited for, if it
+/// takes more than an hour. Under the paused clock that hour costs no real
+/// time: when every task is idle and nothing else is due, tokio jumps
+/// straight to it. So a step that waits for ever (no deadline, a stream
+/// that never ends, a status never set) fails at once with a message
+/// instead of hanging `cargo test`; and since the hour is the last timer
+/// due, it never shortens the durations the tests measure.
+async fn within_an_hour<F: Future>(future: F, what: &str) -> F::Output {
+    tokio::time::timeout(Duration::from_secs(3_600), future)
+        .await
+        .unwrap_or_else(|_| panic!("still waiting after an hour (paused clock): {what}"))
 }
 
 /// Serves just `routes` in memory, with no shutdown: the server task ends
@@ -125,9 +139,16 @@ impl TestServer {
         }
     }
 
-    /// Waits for `run` to return, and gives its result.
+    /// Waits for `run` to return, and gives its result. A `run` that never
+    /// returns fails the test (after an hour of paused time) instead of
+    /// hanging it.
     async fn finished(&mut self) -> Result<Drain, ServeError> {
-        (&mut self.task).await.expect("run panicked")
+        within_an_hour(
+            &mut self.task,
+            "run did not return after the shutdown (is the drain bounded by its grace?)",
+        )
+        .await
+        .expect("run panicked")
     }
 }
 

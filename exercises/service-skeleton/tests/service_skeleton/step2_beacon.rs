@@ -82,6 +82,47 @@ async fn ticks_arrive_at_the_requested_interval() {
     }
 }
 
+/// The tasks alive on this test's runtime, once every one of them is idle:
+/// a 1 ms sleep under the paused clock returns only when nothing else can
+/// run, so a client's hang-up has reached the server by then.
+async fn alive_tasks_when_idle() -> usize {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_client_that_hangs_up_stops_the_producer_task() {
+    let mut client = beacon(&CancellationToken::new()).await;
+    let before = alive_tasks_when_idle().await;
+    let mut ticks = client
+        .ticks(TicksRequest {
+            interval_ms: 60_000,
+        })
+        .await
+        .expect("the stream opens")
+        .into_inner();
+    ticks
+        .message()
+        .await
+        .expect("first tick")
+        .expect("the first tick comes at once");
+    assert!(
+        alive_tasks_when_idle().await > before,
+        "an open stream has a producer task"
+    );
+
+    drop(ticks); // the client hangs up
+    assert_eq!(
+        alive_tasks_when_idle().await,
+        before,
+        "once the client hangs up, the producer ends at once (select on \
+         `tx.closed()`), not at its next tick 60 s later: a task per abandoned \
+         stream would leak"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_zero_interval_is_an_invalid_argument() {
     let mut client = beacon(&CancellationToken::new()).await;
@@ -115,10 +156,10 @@ async fn draining_ends_an_open_stream_with_unavailable_at_once() {
 
     let start = Instant::now();
     draining.cancel();
-    let status = ticks
-        .message()
-        .await
-        .expect_err("a draining server ends the stream with a status");
+    let status =
+        crate::within_an_hour(ticks.message(), "the stream to end after draining")
+            .await
+            .expect_err("a draining server ends the stream with a status");
     assert_eq!(
         status.code(),
         Code::Unavailable,

@@ -7,6 +7,8 @@ use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
+use crate::within_an_hour;
+
 /// A switch, and a health client of the service it drives (served alone in
 /// memory).
 async fn health() -> (HealthSwitch, HealthClient<Channel>) {
@@ -77,8 +79,8 @@ async fn a_watcher_sees_every_change() {
         .expect("watch opens")
         .into_inner();
     let mut next = async || {
-        let reply = watch
-            .message()
+        let update = within_an_hour(watch.message(), "the next health update on Watch");
+        let reply = update
             .await
             .expect("an update")
             .expect("the stream goes on");

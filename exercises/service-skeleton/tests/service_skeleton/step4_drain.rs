@@ -19,7 +19,7 @@ use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
-use crate::TestServer;
+use crate::{TestServer, within_an_hour};
 
 fn echo(message: &str, delay_ms: u32) -> EchoRequest {
     EchoRequest {
@@ -189,8 +189,7 @@ async fn health_turns_not_serving_when_the_shutdown_starts() {
     );
 
     server.shut_down();
-    let next = watch
-        .message()
+    let next = within_an_hour(watch.message(), "a health update after the shutdown")
         .await
         .expect("an update")
         .expect("the stream goes on");
@@ -274,7 +273,13 @@ async fn a_stream_that_never_ends_is_cut_exactly_at_the_deadline() {
     // the stream must fail: its connection is gone.
     let mut ended = false;
     for _ in 0..3 {
-        if watch.message().await.is_err() {
+        let update = within_an_hour(
+            watch.message(),
+            "the Watch is still open after run returned: the deadline must close the \
+             connections themselves (dropping the server future leaves tonic's \
+             connection tasks serving)",
+        );
+        if update.await.is_err() {
             ended = true;
             break;
         }
