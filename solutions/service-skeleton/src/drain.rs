@@ -71,6 +71,9 @@ pub enum ServeError {
 ///
 /// `incoming` is any stream of connections: a [`TcpIncoming`] in the
 /// binary ([`run_on`]), in-memory duplex pipes in the tests.
+/// It should end only when dropped (a listener does; so does a channel
+/// whose sender outlives the server): if it runs dry, tonic starts its own
+/// graceful wait at once, with no deadline, and stops polling `shutdown`.
 ///
 /// # Errors
 ///
