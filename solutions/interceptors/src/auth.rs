@@ -60,7 +60,10 @@ pub struct Tokens {
 impl fmt::Debug for Tokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tokens")
-            .field("callers", &self.entries.iter().map(|(_, c)| c).collect::<Vec<_>>())
+            .field(
+                "callers",
+                &self.entries.iter().map(|(_, c)| c).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -149,7 +149,10 @@ impl Chain {
     /// # Errors
     ///
     /// The transport error that stopped the server.
-    pub async fn serve<I, IO, IE>(self, incoming: I) -> Result<(), tonic::transport::Error>
+    pub async fn serve<I, IO, IE>(
+        self,
+        incoming: I,
+    ) -> Result<(), tonic::transport::Error>
     where
         I: Stream<Item = Result<IO, IE>>,
         IO: AsyncRead + AsyncWrite + Connected + Unpin + Send + 'static,

@@ -51,7 +51,7 @@ pub use request_id::{
 };
 pub use shop::Shop;
 pub use timing::{
-    CallGuard, CallRecord, FirstByteTiming, FirstByteTimingLayer, Sink, TimedBody, Timing,
-    TimingLayer,
+    CallGuard, CallRecord, FirstByteTiming, FirstByteTimingLayer, Sink, TimedBody,
+    Timing, TimingLayer,
 };
 pub use transport::{Incoming, in_memory};

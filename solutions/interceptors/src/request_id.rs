@@ -220,7 +220,9 @@ where
         // Both places: the extension is the typed value for code inside the
         // server (the handler, the timing layer), and the header, rewritten
         // with the id actually used, is what `request.metadata()` shows.
-        request.headers_mut().insert(X_REQUEST_ID, id.header_value());
+        request
+            .headers_mut()
+            .insert(X_REQUEST_ID, id.header_value());
         request.extensions_mut().insert(id.clone());
         ResponseFuture {
             inner: self.inner.call(request),
@@ -256,7 +258,9 @@ where
         // all three. (Trailers would not do: a trailers-only response has
         // none, and a client reads `response.metadata()` from the head.)
         if let (Ok(response), Some(id)) = (&mut result, this.id.take()) {
-            response.headers_mut().insert(X_REQUEST_ID, id.header_value());
+            response
+                .headers_mut()
+                .insert(X_REQUEST_ID, id.header_value());
         }
         Poll::Ready(result)
     }

@@ -89,7 +89,11 @@ pub struct CallGuard {
 
 impl CallGuard {
     /// Starts timing a call to `method` now.
-    pub fn start(sink: Arc<dyn Sink>, method: &str, request_id: Option<RequestId>) -> Self {
+    pub fn start(
+        sink: Arc<dyn Sink>,
+        method: &str,
+        request_id: Option<RequestId>,
+    ) -> Self {
         Self {
             sink,
             method: method.to_owned(),
@@ -208,7 +212,8 @@ where
                 // interceptor's refusal) has its status in the head and an
                 // empty body that hyper may drop without polling: set the
                 // code now, and the guard records it when the body goes.
-                if let (Some(guard), Some(code)) = (&mut guard, grpc_status(response.headers()))
+                if let (Some(guard), Some(code)) =
+                    (&mut guard, grpc_status(response.headers()))
                 {
                     guard.set_code(code);
                 }
@@ -254,7 +259,8 @@ impl<B: Body> Body for TimedBody<B> {
             // The trailers end a gRPC response: its status is here, and a
             // stream that failed half-way says so only here.
             Some(Ok(frame)) => {
-                if let (Some(mut guard), Some(trailers)) = (this.guard.take(), frame.trailers_ref())
+                if let (Some(mut guard), Some(trailers)) =
+                    (this.guard.take(), frame.trailers_ref())
                 {
                     guard.set_code(grpc_status(trailers).unwrap_or(Code::Unknown));
                     // Dropped here: recorded now, not when hyper gets round
@@ -336,8 +342,9 @@ where
 {
     type Response = http::Response<RB>;
     type Error = S::Error;
-    type Future =
-        Pin<Box<dyn Future<Output = Result<http::Response<RB>, S::Error>> + Send + 'static>>;
+    type Future = Pin<
+        Box<dyn Future<Output = Result<http::Response<RB>, S::Error>> + Send + 'static>,
+    >;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)

@@ -18,7 +18,7 @@ pub type Incoming = tokio_stream::Once<Result<DuplexStream, std::io::Error>>;
 /// Spawns the server `serve` returns for an [`Incoming`] and connects a
 /// channel to it.
 ///
-/// ```no_run
+/// ```ignore
 /// # async fn f() -> Result<(), tonic::transport::Error> {
 /// use interceptors::{Shop, in_memory, pb::stock_server::StockServer};
 /// use tonic::transport::Server;

@@ -1,7 +1,9 @@
 //! Step 1: the auth interceptor.
 
 use interceptors::pb::stock_server::StockServer;
-use interceptors::{AuthInterceptor, Caller, Journal, Shop, TokenError, Tokens, in_memory};
+use interceptors::{
+    AuthInterceptor, Caller, Journal, Shop, TokenError, Tokens, in_memory,
+};
 use tonic::Code;
 use tonic::service::Interceptor;
 use tonic::transport::Server;

@@ -2,8 +2,8 @@
 
 use interceptors::pb::stock_server::StockServer;
 use interceptors::{
-    AuthInterceptor, IdSource, RequestId, RequestIdError, RequestIdLayer, Sequential, Shop,
-    X_REQUEST_ID, in_memory,
+    AuthInterceptor, IdSource, RequestId, RequestIdError, RequestIdLayer, Sequential,
+    Shop, X_REQUEST_ID, in_memory,
 };
 use tonic::Code;
 use tonic::transport::{Channel, Server};
@@ -15,7 +15,9 @@ use crate::{ALICE, bearer, client, get, list, tokens};
 async fn server() -> Channel {
     in_memory(|incoming| {
         Server::builder()
-            .layer(RequestIdLayer::new(Sequential::new("req").expect("a valid prefix")))
+            .layer(RequestIdLayer::new(
+                Sequential::new("req").expect("a valid prefix"),
+            ))
             .add_service(StockServer::with_interceptor(
                 Shop::new(),
                 AuthInterceptor::new(tokens()),
@@ -146,7 +148,11 @@ async fn errors_carry_the_id_whether_the_handler_or_the_interceptor_refused() {
         .get(bearer(get("hammer", 0), ALICE))
         .await
         .expect_err("the shop has no hammer");
-    assert_eq!(not_found.code(), Code::NotFound, "an unknown item is NOT_FOUND");
+    assert_eq!(
+        not_found.code(),
+        Code::NotFound,
+        "an unknown item is NOT_FOUND"
+    );
     assert_eq!(
         id_in(not_found.metadata()),
         Some("req-1"),

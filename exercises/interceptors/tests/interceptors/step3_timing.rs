@@ -5,8 +5,8 @@ use std::convert::Infallible;
 
 use interceptors::pb::stock_server::StockServer;
 use interceptors::{
-    CallRecord, FirstByteTimingLayer, RequestId, RequestIdLayer, Sequential, Shop, TimingLayer,
-    in_memory,
+    CallRecord, FirstByteTimingLayer, RequestId, RequestIdLayer, Sequential, Shop,
+    TimingLayer, in_memory,
 };
 use tokio::time::{Instant, timeout};
 use tonic::Code;
@@ -20,7 +20,9 @@ use crate::{GET, LIST, client, get, list, ms, next_record, records};
 async fn timed_server(sink: impl interceptors::Sink) -> Channel {
     in_memory(|incoming| {
         Server::builder()
-            .layer(RequestIdLayer::new(Sequential::new("req").expect("a valid prefix")))
+            .layer(RequestIdLayer::new(
+                Sequential::new("req").expect("a valid prefix"),
+            ))
             .layer(TimingLayer::new(sink))
             .add_service(StockServer::new(Shop::new()))
             .serve_with_incoming(incoming)
@@ -76,7 +78,11 @@ async fn a_handler_error_is_recorded_with_its_status() {
         .get(get("hammer", 20))
         .await
         .expect_err("the shop has no hammer");
-    assert_eq!(status.code(), Code::NotFound, "an unknown item is NOT_FOUND");
+    assert_eq!(
+        status.code(),
+        Code::NotFound,
+        "an unknown item is NOT_FOUND"
+    );
     assert_eq!(
         next_record(&mut rx).await,
         record(GET, Code::NotFound, 20, Some("req-1")),
@@ -94,7 +100,12 @@ async fn a_stream_is_timed_to_its_end_not_to_its_first_byte() {
         .expect("List succeeds")
         .into_inner();
     let mut items = 0;
-    while stream.message().await.expect("the stream ends with OK").is_some() {
+    while stream
+        .message()
+        .await
+        .expect("the stream ends with OK")
+        .is_some()
+    {
         items += 1;
     }
     assert_eq!(items, 3, "the stream should deliver 3 items");
@@ -169,12 +180,12 @@ async fn a_stream_the_client_drops_is_recorded_as_cancelled() {
 #[tokio::test(start_paused = true)]
 async fn a_call_dropped_before_its_head_is_recorded_as_cancelled() {
     let (tx, mut rx) = records();
-    let slow = ServiceBuilder::new().layer(TimingLayer::new(tx)).service_fn(
-        |_: http::Request<()>| async {
+    let slow = ServiceBuilder::new()
+        .layer(TimingLayer::new(tx))
+        .service_fn(|_: http::Request<()>| async {
             tokio::time::sleep(ms(60_000)).await;
             Ok::<_, Infallible>(http::Response::new(String::new()))
-        },
-    );
+        });
     let request = http::Request::builder()
         .uri("/slow.Service/Call")
         .body(())

@@ -4,15 +4,17 @@ use std::convert::Infallible;
 
 use interceptors::pb::stock_server::StockServer;
 use interceptors::{
-    AuthInterceptor, Chain, Journal, ProbeLayer, Sequential, Shop, TimingLayer, X_REQUEST_ID,
-    in_memory,
+    AuthInterceptor, Chain, Journal, ProbeLayer, Sequential, Shop, TimingLayer,
+    X_REQUEST_ID, in_memory,
 };
 use tonic::Code;
 use tonic::service::InterceptorLayer;
 use tonic::transport::Server;
 use tower::{ServiceBuilder, ServiceExt};
 
-use crate::{ALICE, GET, LIST, bearer, client, get, list, ms, next_record, records, tokens};
+use crate::{
+    ALICE, GET, LIST, bearer, client, get, list, ms, next_record, records, tokens,
+};
 
 #[tokio::test]
 async fn service_builder_makes_the_first_layer_added_the_outermost() {
@@ -28,7 +30,13 @@ async fn service_builder_makes_the_first_layer_added_the_outermost() {
     service.oneshot("hello").await.expect("the handler answers");
     assert_eq!(
         journal.entries(),
-        ["A: request", "B: request", "handler", "B: response", "A: response"],
+        [
+            "A: request",
+            "B: request",
+            "handler",
+            "B: response",
+            "A: response"
+        ],
         "A was added first, so A is outermost: it sees the request first and the \
          response last"
     );
@@ -91,7 +99,11 @@ async fn with_auth_outermost_a_refused_call_is_never_timed() {
         .get(get("bolt", 0))
         .await
         .expect_err("no token, no call");
-    assert_eq!(status.code(), Code::Unauthenticated, "no token is UNAUTHENTICATED");
+    assert_eq!(
+        status.code(),
+        Code::Unauthenticated,
+        "no token is UNAUTHENTICATED"
+    );
     stock
         .get(bearer(get("nut", 0), ALICE))
         .await
@@ -133,7 +145,11 @@ async fn with_timing_outermost_a_refused_call_is_timed_as_unauthenticated() {
 async fn chain(
     tx: tokio::sync::mpsc::UnboundedSender<interceptors::CallRecord>,
 ) -> tonic::transport::Channel {
-    let chain = Chain::new(tokens(), Sequential::new("req").expect("a valid prefix"), tx);
+    let chain = Chain::new(
+        tokens(),
+        Sequential::new("req").expect("a valid prefix"),
+        tx,
+    );
     in_memory(|incoming| chain.serve(incoming))
         .await
         .expect("the in-memory connection works")
@@ -146,9 +162,16 @@ async fn the_chain_stamps_and_times_a_refused_call() {
         .get(bearer(get("bolt", 0), "guessed"))
         .await
         .expect_err("a wrong token is refused");
-    assert_eq!(status.code(), Code::Unauthenticated, "a wrong token is UNAUTHENTICATED");
     assert_eq!(
-        status.metadata().get(X_REQUEST_ID).and_then(|v| v.to_str().ok()),
+        status.code(),
+        Code::Unauthenticated,
+        "a wrong token is UNAUTHENTICATED"
+    );
+    assert_eq!(
+        status
+            .metadata()
+            .get(X_REQUEST_ID)
+            .and_then(|v| v.to_str().ok()),
         Some("req-1"),
         "request ids must be outside auth, so a refusal carries one"
     );
