@@ -218,8 +218,12 @@ impl<B: Body> Body for TimedBody<B> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        // TODO: `ready!(this.inner.poll_frame(cx))`, then look at the frame:
-        // - data: nothing to do;
+        // TODO: `let mut this = self.project();` and
+        // `ready!(this.inner.as_mut().poll_frame(cx))` (`as_mut` keeps the pinned
+        // body usable below), then look at the frame:
+        // - data: nothing to do, unless the inner body now says it is at its end
+        //   (`this.inner.is_end_stream()`): hyper then drops it without polling
+        //   for `None`, so finish here as for `None`;
         // - trailers (`frame.trailers_ref()`): take the guard, set the code from
         //   `grpc_status(trailers)` (Code::Unknown if absent), and drop it;
         // - an error: take the guard, set Code::Unknown;

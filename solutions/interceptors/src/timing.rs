@@ -251,11 +251,21 @@ impl<B: Body> Body for TimedBody<B> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        let this = self.project();
-        let frame = ready!(this.inner.poll_frame(cx));
+        let mut this = self.project();
+        let frame = ready!(this.inner.as_mut().poll_frame(cx));
         match &frame {
-            // Data: the call goes on.
-            Some(Ok(frame)) if frame.is_data() => {}
+            // Data: the call goes on, unless the body now says it is at its
+            // end. hyper asks `is_end_stream` after each data frame and, on
+            // `true`, sends END_STREAM with it and drops the body without
+            // polling for the `None` below. tonic's gRPC bodies end with
+            // trailers and never take this path; a plain HTTP body (a
+            // `String`, a `Full`) does, and would otherwise be recorded as
+            // cancelled when hyper drops it.
+            Some(Ok(frame)) if frame.is_data() => {
+                if this.inner.is_end_stream() {
+                    finish_without_trailers(this.guard);
+                }
+            }
             // The trailers end a gRPC response: its status is here, and a
             // stream that failed half-way says so only here.
             Some(Ok(frame)) => {
@@ -274,16 +284,8 @@ impl<B: Body> Body for TimedBody<B> {
                     guard.set_code(Code::Unknown);
                 }
             }
-            // The end, without trailers: keep the code from the head (a
-            // trailers-only response) or, for a gRPC response that ends
-            // with no status at all, `UNKNOWN`, as a client infers it.
-            None => {
-                if let Some(mut guard) = this.guard.take()
-                    && guard.code.is_none()
-                {
-                    guard.set_code(Code::Unknown);
-                }
-            }
+            // The end, without trailers.
+            None => finish_without_trailers(this.guard),
         }
         Poll::Ready(frame)
     }
@@ -297,6 +299,17 @@ impl<B: Body> Body for TimedBody<B> {
 
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
+    }
+}
+
+/// Records a body that ended without trailers: with the code from the head
+/// (a trailers-only response) or, for a gRPC response that ends with no
+/// status at all, `UNKNOWN`, as a client infers it.
+fn finish_without_trailers(guard: &mut Option<CallGuard>) {
+    if let Some(mut guard) = guard.take()
+        && guard.code.is_none()
+    {
+        guard.set_code(Code::Unknown);
     }
 }
 

@@ -2,11 +2,13 @@
 
 use std::collections::HashSet;
 use std::convert::Infallible;
+use std::pin::Pin;
 
+use http_body::Body;
 use interceptors::pb::stock_server::StockServer;
 use interceptors::{
     CallRecord, FirstByteTimingLayer, RequestId, RequestIdLayer, Sequential, Shop,
-    TimingLayer, in_memory,
+    TimedBody, TimingLayer, in_memory,
 };
 use tokio::time::{Instant, timeout};
 use tonic::Code;
@@ -229,5 +231,98 @@ async fn calls_on_many_threads_are_each_recorded_once() {
         ids.len(),
         200,
         "200 calls on 4 worker threads should give 200 records with distinct ids"
+    );
+}
+
+/// A `TimingLayer` around a handler that works `work_ms`, then answers with
+/// `body` and, if given, a `grpc-status` header.
+async fn timed_response(
+    tx: tokio::sync::mpsc::UnboundedSender<CallRecord>,
+    work_ms: u64,
+    status: Option<&'static str>,
+    body: &'static str,
+) -> TimedBody<String> {
+    let service = ServiceBuilder::new()
+        .layer(TimingLayer::new(tx))
+        .service_fn(move |_: http::Request<()>| async move {
+            tokio::time::sleep(ms(work_ms)).await;
+            let mut response = http::Response::new(body.to_owned());
+            if let Some(status) = status {
+                response
+                    .headers_mut()
+                    .insert("grpc-status", http::HeaderValue::from_static(status));
+            }
+            Ok::<_, Infallible>(response)
+        });
+    let request = http::Request::builder()
+        .uri(GET)
+        .body(())
+        .expect("a valid request");
+    service
+        .oneshot(request)
+        .await
+        .expect("the handler answers")
+        .into_body()
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_body_still_says_it_is_at_its_end_and_is_recorded_once() {
+    let (tx, mut rx) = records();
+    // A trailers-only response, as tonic makes for an `Err(Status)`: the
+    // status in the head, and an empty body.
+    let body = timed_response(tx, 20, Some("5"), "").await;
+    assert!(
+        body.is_end_stream(),
+        "TimedBody::is_end_stream should forward to the inner body: hyper sends a \
+         trailers-only response as one HEADERS frame only if the body says it is at \
+         its end already, and the trait's default answer is `false`"
+    );
+    assert_eq!(
+        body.size_hint().exact(),
+        Some(0),
+        "TimedBody::size_hint should forward to the inner body"
+    );
+    // What hyper does with a body at its end: drop it without polling it.
+    drop(body);
+    assert_eq!(
+        next_record(&mut rx).await,
+        record(GET, Code::NotFound, 20, None),
+        "an unpolled trailers-only body should be recorded, when dropped, with the \
+         grpc-status of its head"
+    );
+    assert_eq!(
+        rx.recv().await,
+        None,
+        "one call, one record: only the guard's Drop should record"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_body_that_ends_with_its_data_is_recorded_at_that_frame() {
+    let (tx, mut rx) = records();
+    let mut body = timed_response(tx, 10, None, "plain HTTP, no trailers").await;
+    let frame = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx))
+        .await
+        .expect("the body has one data frame")
+        .expect("a String body cannot fail");
+    assert!(frame.is_data(), "a String body sends its text as data");
+    assert!(
+        body.is_end_stream(),
+        "after its only frame, the body is at its end"
+    );
+    // hyper stops here: it sends END_STREAM with the data and drops the body
+    // without polling for `None`. The call has ended, so it must be recorded
+    // now, with UNKNOWN (no grpc-status anywhere), not later as CANCELLED.
+    assert_eq!(
+        rx.try_recv().ok(),
+        Some(record(GET, Code::Unknown, 10, None)),
+        "TimedBody::poll_frame should record the call at a data frame after which \
+         the inner body is at its end (is_end_stream), as it does at `None`"
+    );
+    drop(body);
+    assert_eq!(
+        rx.recv().await,
+        None,
+        "one call, one record: dropping the body afterwards records nothing more"
     );
 }
