@@ -251,7 +251,9 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut result = ready!(this.inner.poll(cx));
-        // The response head, whatever the call did: tonic sends a handler's
+        // The response head, whatever the handler did (an `Err` from the
+        // inner service has no head to stamp; tonic's router never returns
+        // one, but a layer inside this one might): tonic sends a handler's
         // `Err(Status)` and the interceptor's refusal as trailers-only
         // responses, whose `grpc-status` is in these very headers, and a
         // stream's head goes out before its first message. One place covers

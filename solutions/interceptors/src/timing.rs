@@ -220,9 +220,11 @@ where
                 Ok(response.map(|inner| TimedBody { inner, guard }))
             }
             Err(error) => {
-                // No response at all. tonic turns such an error into a
-                // status built from the error, `UNKNOWN` for most; record
-                // what the client will see.
+                // No response, so no status to read. tonic's error recovery,
+                // outside every user layer, answers with a status only for
+                // errors it recognises (a `Status` in the source chain, its
+                // own timeout, load shedding); for any other, hyper resets
+                // the stream. `UNKNOWN`: this layer cannot know which.
                 if let Some(guard) = &mut guard {
                     guard.set_code(Code::Unknown);
                 }
