@@ -1,0 +1,318 @@
+//! Every property test of the lesson, all compared with prost: random
+//! values must give prost's bytes, and random bytes must get prost's
+//! verdict, with no panic on any input.
+//!
+//! Run them alone with `cargo test -p protowire properties::`; set
+//! `PROPTEST_CASES=100000` for a long run (CI does, in release mode).
+
+use prost::Message as _;
+use prost::encoding as pe;
+use proptest::prelude::*;
+use protowire::{
+    Customer, Order, Reader, Tag, Value, Writer, decode_int32, decode_key, decode_varint,
+    decode_zigzag32, decode_zigzag64, encode_int32, encode_varint, encode_zigzag32,
+    encode_zigzag64, encoded_len_varint,
+};
+
+use crate::{assert_same_order, pb, prost_decode_varint, prost_varint, sample_order};
+
+/// A u64 of any encoded length: a random value shifted right by 0..64
+/// bits, so that each of the ten lengths is about as likely as the others
+/// (`any::<u64>()` alone gives a ten-byte varint half of the time).
+fn spread_u64() -> impl Strategy<Value = u64> {
+    (any::<u64>(), 0..64u32).prop_map(|(value, shift)| value >> shift)
+}
+
+/// Short byte strings biased towards varint-like bytes (high bit set).
+fn varint_like_bytes() -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(prop_oneof![any::<u8>(), 0x80..=0xFFu8, Just(0x01)], 0..13)
+}
+
+fn short_string() -> impl Strategy<Value = String> {
+    proptest::collection::vec(any::<char>(), 0..6).prop_map(String::from_iter)
+}
+
+fn order() -> impl Strategy<Value = Order> {
+    let customer = (spread_u64(), short_string()).prop_map(|(id, email)| Customer { id, email });
+    (
+        (any::<i32>(), any::<i64>(), short_string()),
+        (
+            proptest::collection::vec(any::<u8>(), 0..6),
+            any::<f64>(),
+            any::<u64>(),
+        ),
+        (
+            proptest::collection::vec(any::<i32>(), 0..5),
+            proptest::option::of(customer),
+        ),
+    )
+        .prop_map(
+            |((id, balance_delta, note), (payload, price, checksum), (quantities, customer))| {
+                Order {
+                    id,
+                    balance_delta,
+                    note,
+                    payload,
+                    price,
+                    checksum,
+                    quantities,
+                    customer,
+                }
+            },
+        )
+}
+
+fn encode(value: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_varint(value, &mut out);
+    out
+}
+
+/// Walks the whole input with the reader: true if every field is valid.
+fn reader_accepts(input: &[u8]) -> bool {
+    Reader::new(input).all(|field| field.is_ok())
+}
+
+fn prost_accepts(input: &[u8]) -> bool {
+    pb::Empty::decode(input).is_ok()
+}
+
+/// Our decoder and prost's must agree on `input`: both refuse it, or both
+/// accept it with the same values.
+fn assert_same_verdict(input: &[u8]) {
+    match (Order::decode(input), pb::Order::decode(input)) {
+        (Ok(ours), Ok(theirs)) => assert_same_order(&ours, &theirs, "both accept"),
+        (Err(_), Err(_)) => {}
+        (ours, theirs) => panic!(
+            "on {input:02X?} our decoder says {:?} and prost says {:?}",
+            ours.map(|_| "ok"),
+            theirs.map(|_| "ok")
+        ),
+    }
+}
+
+proptest! {
+    #![proptest_config(crate::properties())]
+
+    #[test]
+    fn varints_encode_to_prosts_bytes(value in spread_u64()) {
+        let expected = prost_varint(value);
+        prop_assert_eq!(encode(value), expected.clone(), "the bytes of {}", value);
+        prop_assert_eq!(encoded_len_varint(value), expected.len(), "the length of {}", value);
+        prop_assert_eq!(
+            encoded_len_varint(value),
+            pe::encoded_len_varint(value),
+            "prost's encoded_len_varint of {}", value
+        );
+    }
+
+    #[test]
+    fn varints_decode_back_to_their_value(value in spread_u64(), tail in any::<u8>()) {
+        let mut bytes = encode(value);
+        let len = bytes.len();
+        bytes.push(tail);
+        prop_assert_eq!(
+            decode_varint(&bytes),
+            Ok((value, len)),
+            "{} should decode from its encoding, stopping before the next byte", value
+        );
+    }
+
+    #[test]
+    fn varint_decoding_agrees_with_prost_on_any_bytes(input in varint_like_bytes()) {
+        let ours = decode_varint(&input).ok();
+        prop_assert_eq!(
+            ours,
+            prost_decode_varint(&input),
+            "on {:02X?}: same value and length, or both refuse", input
+        );
+    }
+
+    #[test]
+    fn a_decoded_varint_re_encodes_to_its_canonical_form(input in varint_like_bytes()) {
+        if let Ok((value, len)) = decode_varint(&input) {
+            let canonical = encode(value);
+            prop_assert!(canonical.len() <= len, "the shortest form is never longer");
+            if canonical.len() == len {
+                prop_assert_eq!(&input[..len], &canonical[..], "canonical input is re-encoded as is");
+            }
+        }
+    }
+
+    #[test]
+    fn key_decoding_agrees_with_prost_on_any_bytes(input in varint_like_bytes()) {
+        let ours = decode_key(&input).ok().map(|(key, len)| {
+            (key.tag.get(), key.wire_type as u8, len)
+        });
+        let mut buf = &input[..];
+        let theirs = pe::decode_key(&mut buf)
+            .ok()
+            .map(|(tag, wire_type)| (tag, wire_type as u8, input.len() - buf.len()));
+        prop_assert_eq!(ours, theirs, "on {:02X?}: same key, or both refuse", input);
+    }
+
+    #[test]
+    fn keys_encode_to_prosts_bytes(number in 1u32..=(1 << 29) - 1, wire_type in 0u8..=5) {
+        let ours_type = protowire::WireType::try_from(wire_type).expect("0..=5");
+        let theirs_type = pe::WireType::try_from(u64::from(wire_type)).expect("0..=5");
+        let tag = Tag::new(number).expect("a valid tag");
+        let mut ours = Vec::new();
+        protowire::encode_key(tag, ours_type, &mut ours);
+        let mut theirs = Vec::new();
+        pe::encode_key(number, theirs_type, &mut theirs);
+        prop_assert_eq!(ours, theirs, "the key of field {}, wire type {}", number, wire_type);
+    }
+
+    #[test]
+    fn zigzag_matches_prosts_sint_encoders(small in any::<i32>(), large in any::<i64>()) {
+        let mut ours = vec![0x08];
+        encode_varint(u64::from(encode_zigzag32(small)), &mut ours);
+        let mut theirs = Vec::new();
+        pe::sint32::encode(1, &small, &mut theirs);
+        prop_assert_eq!(&ours, &theirs, "sint32 {}", small);
+
+        let mut ours = vec![0x08];
+        encode_varint(encode_zigzag64(large), &mut ours);
+        let mut theirs = Vec::new();
+        pe::sint64::encode(1, &large, &mut theirs);
+        prop_assert_eq!(&ours, &theirs, "sint64 {}", large);
+
+        prop_assert_eq!(decode_zigzag32(encode_zigzag32(small)), small, "sint32 round trip");
+        prop_assert_eq!(decode_zigzag64(encode_zigzag64(large)), large, "sint64 round trip");
+    }
+
+    #[test]
+    fn int32_matches_prost_and_negatives_take_ten_bytes(value in any::<i32>()) {
+        let mut ours = vec![0x08];
+        encode_varint(encode_int32(value), &mut ours);
+        let mut theirs = Vec::new();
+        pe::int32::encode(1, &value, &mut theirs);
+        prop_assert_eq!(&ours, &theirs, "int32 {}", value);
+        if value < 0 {
+            prop_assert_eq!(ours.len(), 11, "a negative int32 is a key and ten bytes");
+        }
+        prop_assert_eq!(decode_int32(encode_int32(value)), value, "int32 round trip");
+    }
+
+    #[test]
+    fn the_reader_accepts_exactly_what_prost_skips(input in varint_like_bytes()) {
+        prop_assert_eq!(
+            reader_accepts(&input),
+            prost_accepts(&input),
+            "on {:02X?}: a message with no known field, same verdict", input
+        );
+    }
+
+    #[test]
+    fn the_reader_never_panics_on_random_bytes(
+        input in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        prop_assert_eq!(reader_accepts(&input), prost_accepts(&input), "on {:02X?}", input);
+        let _ = Order::decode(&input);
+    }
+
+    #[test]
+    fn what_the_writer_writes_the_reader_reads_back(
+        fields in proptest::collection::vec((1u32..=(1 << 29) - 1, 0u8..4, any::<u64>()), 0..6),
+    ) {
+        let mut writer = Writer::new();
+        let mut expected = Vec::new();
+        for &(number, kind, raw) in &fields {
+            let tag = Tag::new(number).expect("a valid tag");
+            let value = match kind {
+                0 => { writer.varint(tag, raw); Value::Varint(raw) }
+                1 => { writer.fixed64(tag, raw); Value::I64(raw) }
+                2 => { writer.fixed32(tag, raw as u32); Value::I32(raw as u32) }
+                _ => { writer.bytes(tag, &raw.to_le_bytes()); Value::Len(&[]) }
+            };
+            expected.push((number, value));
+        }
+        let bytes = writer.into_bytes();
+        let read: Vec<_> = Reader::new(&bytes)
+            .map(|field| field.map(|f| (f.tag.get(), f.value)))
+            .collect::<Result<_, _>>()
+            .expect("the writer's output is valid");
+        prop_assert_eq!(read.len(), expected.len(), "as many fields as written");
+        for (index, ((got_tag, got), (tag, want))) in read.iter().zip(&expected).enumerate() {
+            prop_assert_eq!(got_tag, tag, "field {} has its tag", index);
+            match (got, want) {
+                (Value::Len(bytes), Value::Len(_)) => {
+                    prop_assert_eq!(bytes.len(), 8, "field {}: 8 bytes", index);
+                }
+                _ => prop_assert_eq!(got, want, "field {} has its value", index),
+            }
+        }
+        prop_assert!(prost_accepts(&bytes), "prost reads the writer's output too");
+    }
+
+    #[test]
+    fn orders_encode_to_prosts_bytes(order in order()) {
+        let expected = pb::Order::from(&order).encode_to_vec();
+        prop_assert_eq!(order.encode(), expected, "{:?}", order);
+    }
+
+    #[test]
+    fn orders_prost_writes_decode_to_prosts_values(order in order()) {
+        let bytes = pb::Order::from(&order).encode_to_vec();
+        let theirs = pb::Order::decode(bytes.as_slice()).expect("prost reads its own bytes");
+        let ours = Order::decode(&bytes).expect("prost's bytes are valid");
+        assert_same_order(&ours, &theirs, "decoding prost's bytes");
+    }
+
+    #[test]
+    fn a_truncated_order_gets_prosts_verdict(order in order(), cut in any::<prop::sample::Index>()) {
+        let bytes = order.encode();
+        let cut = cut.index(bytes.len() + 1);
+        assert_same_verdict(&bytes[..cut]);
+    }
+
+    #[test]
+    fn a_corrupted_order_gets_prosts_verdict(
+        order in order(),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        let mut bytes = order.encode();
+        if !bytes.is_empty() {
+            for (at, byte) in flips {
+                let at = at.index(bytes.len());
+                bytes[at] = byte;
+            }
+        }
+        prop_assert_eq!(reader_accepts(&bytes), prost_accepts(&bytes), "on {:02X?}", bytes);
+        assert_same_verdict(&bytes);
+    }
+}
+
+/// Not random, but about robustness too: every prefix of two valid
+/// messages, one of them with a group, a big tag and unknown fields.
+#[test]
+fn every_truncation_of_a_valid_message_gets_prosts_verdict() {
+    let v2 = pb::OrderV2 {
+        id: -3,
+        coupon: "c".to_string(),
+        region: 1,
+        legacy: Some(pb::Legacy {
+            code: 2,
+            label: "l".to_string(),
+        }),
+        created_at: u64::MAX,
+        quantities: vec![-1, 1],
+        customer: Some(pb::Customer {
+            id: 1,
+            email: "e".to_string(),
+        }),
+        ..pb::OrderV2::default()
+    }
+    .encode_to_vec();
+    for bytes in [sample_order().encode(), v2] {
+        for cut in 0..=bytes.len() {
+            let prefix = &bytes[..cut];
+            assert_eq!(
+                reader_accepts(prefix),
+                prost_accepts(prefix),
+                "the first {cut} bytes of {bytes:02X?}: same verdict as prost"
+            );
+            assert_same_verdict(prefix);
+        }
+    }
+}
