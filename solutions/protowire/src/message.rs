@@ -266,7 +266,12 @@ fn utf8(tag: Tag, bytes: &[u8], start: usize) -> Result<String, DecodeError> {
         .map_err(|_| DecodeError::new(start, WireError::InvalidUtf8 { tag: tag.get() }))
 }
 
-fn wrong_type(tag: Tag, expected: WireType, value: Value<'_>, start: usize) -> DecodeError {
+fn wrong_type(
+    tag: Tag,
+    expected: WireType,
+    value: Value<'_>,
+    start: usize,
+) -> DecodeError {
     let error = WireError::UnexpectedWireType {
         tag: tag.get(),
         expected,

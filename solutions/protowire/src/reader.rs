@@ -34,7 +34,7 @@ pub enum Value<'a> {
 
 impl Value<'_> {
     /// The wire type this value was read with.
-    pub const fn wire_type(&self) -> WireType {
+    pub fn wire_type(&self) -> WireType {
         match self {
             Value::Varint(_) => WireType::Varint,
             Value::I64(_) => WireType::I64,

@@ -27,7 +27,7 @@ pub fn encode_varint(mut value: u64, out: &mut Vec<u8>) {
 }
 
 /// The number of bytes [`encode_varint`] writes for `value`: 1 to 10.
-pub const fn encoded_len_varint(value: u64) -> usize {
+pub fn encoded_len_varint(value: u64) -> usize {
     // Count the significant bits (at least one, so that 0 takes one byte)
     // and round up to groups of 7. prost uses a multiply-and-shift trick from
     // protobuf's `VarintSize64` that avoids the division; the compiler turns

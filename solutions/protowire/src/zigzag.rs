@@ -7,7 +7,7 @@
 //! takes one byte.
 
 /// The zigzag mapping of a `sint32`: 0 → 0, -1 → 1, 1 → 2, -2 → 3...
-pub const fn encode_zigzag32(value: i32) -> u32 {
+pub fn encode_zigzag32(value: i32) -> u32 {
     // prost's expression. `value >> 31` is an *arithmetic* shift on a signed
     // integer: all ones for a negative value, all zeros otherwise, so the XOR
     // flips every bit of a negative number after the shift left. The
@@ -17,19 +17,19 @@ pub const fn encode_zigzag32(value: i32) -> u32 {
 }
 
 /// The inverse of [`encode_zigzag32`].
-pub const fn decode_zigzag32(value: u32) -> i32 {
+pub fn decode_zigzag32(value: u32) -> i32 {
     // The low bit says "negative"; `-(1)` is all ones, which flips the bits
     // back. A logical shift first (on the u32), so no sign bit is dragged in.
     ((value >> 1) as i32) ^ -((value & 1) as i32)
 }
 
 /// The zigzag mapping of a `sint64`.
-pub const fn encode_zigzag64(value: i64) -> u64 {
+pub fn encode_zigzag64(value: i64) -> u64 {
     ((value << 1) ^ (value >> 63)) as u64
 }
 
 /// The inverse of [`encode_zigzag64`].
-pub const fn decode_zigzag64(value: u64) -> i64 {
+pub fn decode_zigzag64(value: u64) -> i64 {
     ((value >> 1) as i64) ^ -((value & 1) as i64)
 }
 
@@ -39,12 +39,12 @@ pub const fn decode_zigzag64(value: u64) -> i64 {
 /// `0xFFFF_FFFF_FFFF_FFFF`. Protobuf sign-extends (rather than writing the 32
 /// bits, which would take five bytes) so that an `int32` field can later be
 /// changed to `int64` and old data still reads as the same number.
-pub const fn encode_int32(value: i32) -> u64 {
+pub fn encode_int32(value: i32) -> u64 {
     value as i64 as u64
 }
 
 /// The `int32` an old or new writer meant by the varint `value`: its low 32
 /// bits, as prost and protobuf-go read it (`value as i32`, which truncates).
-pub const fn decode_int32(value: u64) -> i32 {
+pub fn decode_int32(value: u64) -> i32 {
     value as i32
 }

@@ -170,7 +170,10 @@ fn assert_same_order(ours: &Order, prost: &pb::Order, context: &str) {
     let (mut ours, mut expected) = (ours.clone(), expected);
     ours.price = 0.0;
     expected.price = 0.0;
-    assert_eq!(ours, expected, "{context}: every field should match prost's");
+    assert_eq!(
+        ours, expected,
+        "{context}: every field should match prost's"
+    );
 }
 
 /// An order with every field set, negative numbers included.

@@ -1,7 +1,9 @@
 //! Step 1: `encode_varint`, `encoded_len_varint`, `decode_varint`
 //! (src/varint.rs).
 
-use protowire::{MAX_VARINT_LEN, WireError, decode_varint, encode_varint, encoded_len_varint};
+use protowire::{
+    MAX_VARINT_LEN, WireError, decode_varint, encode_varint, encoded_len_varint,
+};
 
 use crate::{prost_decode_varint, prost_varint};
 
@@ -38,8 +40,16 @@ fn the_largest_values_take_ten_bytes() {
     let mut top_bit = vec![0x80; 9];
     top_bit.push(0x01);
     assert_eq!(encode(1 << 63), top_bit, "2^63 is nine 80 then 01");
-    assert_eq!(decode_varint(&max), Ok((u64::MAX, 10)), "u64::MAX should decode");
-    assert_eq!(decode_varint(&top_bit), Ok((1 << 63, 10)), "2^63 should decode");
+    assert_eq!(
+        decode_varint(&max),
+        Ok((u64::MAX, 10)),
+        "u64::MAX should decode"
+    );
+    assert_eq!(
+        decode_varint(&top_bit),
+        Ok((1 << 63, 10)),
+        "2^63 should decode"
+    );
 }
 
 #[test]
@@ -49,7 +59,11 @@ fn every_seven_bit_boundary_matches_prost() {
     for k in 1..=9u32 {
         for value in [(1u64 << (7 * k)) - 1, 1u64 << (7 * k)] {
             let expected = prost_varint(value);
-            assert_eq!(encode(value), expected, "{value} should encode as prost does");
+            assert_eq!(
+                encode(value),
+                expected,
+                "{value} should encode as prost does"
+            );
             assert_eq!(
                 encoded_len_varint(value),
                 expected.len(),
@@ -70,7 +84,11 @@ fn the_encoded_length_runs_from_one_to_ten() {
     assert_eq!(encoded_len_varint(0), 1, "0 still takes one byte");
     assert_eq!(encoded_len_varint(127), 1, "127 takes one byte");
     assert_eq!(encoded_len_varint(128), 2, "128 takes two bytes");
-    assert_eq!(encoded_len_varint(u64::MAX), MAX_VARINT_LEN, "u64::MAX takes ten");
+    assert_eq!(
+        encoded_len_varint(u64::MAX),
+        MAX_VARINT_LEN,
+        "u64::MAX takes ten"
+    );
 }
 
 #[test]
@@ -86,7 +104,11 @@ fn decoding_stops_after_the_last_byte_of_the_varint() {
 fn an_overlong_zero_decodes_like_prost() {
     // 80 00 is zero written in two bytes. Not canonical, but legal: prost
     // and protobuf-go accept it, so a hand-written reader must too.
-    assert_eq!(prost_decode_varint(&[0x80, 0x00]), Some((0, 2)), "prost's verdict");
+    assert_eq!(
+        prost_decode_varint(&[0x80, 0x00]),
+        Some((0, 2)),
+        "prost's verdict"
+    );
     assert_eq!(
         decode_varint(&[0x80, 0x00]),
         Ok((0, 2)),
@@ -118,7 +140,11 @@ fn input_ending_on_a_continuation_bit_is_truncated() {
 fn a_tenth_byte_above_one_overflows() {
     let mut input = vec![0xFF; 9];
     input.push(0x02);
-    assert_eq!(prost_decode_varint(&input), None, "prost refuses a tenth byte of 02");
+    assert_eq!(
+        prost_decode_varint(&input),
+        None,
+        "prost refuses a tenth byte of 02"
+    );
     assert_eq!(
         decode_varint(&input),
         Err(WireError::VarintOverflow),

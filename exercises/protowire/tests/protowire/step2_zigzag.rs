@@ -19,11 +19,27 @@ fn zigzag_interleaves_negative_and_positive_numbers() {
 
 #[test]
 fn zigzag_reaches_both_ends_of_the_range() {
-    assert_eq!(encode_zigzag32(i32::MAX), u32::MAX - 1, "i32::MAX maps to 2^32 - 2");
-    assert_eq!(encode_zigzag32(i32::MIN), u32::MAX, "i32::MIN maps to 2^32 - 1");
-    assert_eq!(encode_zigzag64(i64::MIN), u64::MAX, "i64::MIN maps to u64::MAX");
+    assert_eq!(
+        encode_zigzag32(i32::MAX),
+        u32::MAX - 1,
+        "i32::MAX maps to 2^32 - 2"
+    );
+    assert_eq!(
+        encode_zigzag32(i32::MIN),
+        u32::MAX,
+        "i32::MIN maps to 2^32 - 1"
+    );
+    assert_eq!(
+        encode_zigzag64(i64::MIN),
+        u64::MAX,
+        "i64::MIN maps to u64::MAX"
+    );
     assert_eq!(decode_zigzag32(u32::MAX), i32::MIN, "and back to i32::MIN");
-    assert_eq!(decode_zigzag64(u64::MAX - 1), i64::MAX, "u64::MAX - 1 is i64::MAX");
+    assert_eq!(
+        decode_zigzag64(u64::MAX - 1),
+        i64::MAX,
+        "u64::MAX - 1 is i64::MAX"
+    );
 }
 
 #[test]
@@ -46,7 +62,11 @@ fn zigzag_decoding_undoes_encoding() {
 #[test]
 fn a_negative_int32_takes_ten_bytes_and_a_negative_sint32_one() {
     // int32 sign-extends to 64 bits: -1 is 0xFFFF_FFFF_FFFF_FFFF on the wire.
-    assert_eq!(encode_int32(-1), u64::MAX, "int32 -1 sign-extends to u64::MAX");
+    assert_eq!(
+        encode_int32(-1),
+        u64::MAX,
+        "int32 -1 sign-extends to u64::MAX"
+    );
     assert_eq!(
         encoded_len_varint(encode_int32(-1)),
         10,
@@ -61,12 +81,20 @@ fn a_negative_int32_takes_ten_bytes_and_a_negative_sint32_one() {
 
 #[test]
 fn int32_reads_the_low_32_bits_of_the_varint() {
-    assert_eq!(decode_int32(u64::MAX), -1, "ten bytes of -1 read back as -1");
+    assert_eq!(
+        decode_int32(u64::MAX),
+        -1,
+        "ten bytes of -1 read back as -1"
+    );
     assert_eq!(decode_int32(300), 300, "a positive value is unchanged");
     assert_eq!(
         decode_int32(0xFFFF_FFFF),
         -1,
         "a writer that sent only 32 bits still means -1"
     );
-    assert_eq!(encode_int32(i32::MIN), 0xFFFF_FFFF_8000_0000, "i32::MIN sign-extends");
+    assert_eq!(
+        encode_int32(i32::MIN),
+        0xFFFF_FFFF_8000_0000,
+        "i32::MIN sign-extends"
+    );
 }

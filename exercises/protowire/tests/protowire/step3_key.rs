@@ -44,7 +44,11 @@ fn wire_types_six_and_seven_are_refused() {
 
 #[test]
 fn field_numbers_run_from_one_to_two_to_the_29_minus_one() {
-    assert_eq!(Tag::new(1).map(Tag::get), Ok(1), "1 is the smallest field number");
+    assert_eq!(
+        Tag::new(1).map(Tag::get),
+        Ok(1),
+        "1 is the smallest field number"
+    );
     assert_eq!(
         Tag::new((1 << 29) - 1).map(Tag::get),
         Ok(536_870_911),
@@ -59,13 +63,30 @@ fn field_numbers_run_from_one_to_two_to_the_29_minus_one() {
             "{number} is not a field number"
         );
     }
+    assert_eq!(
+        decode_key(&[0xF8, 0xFF, 0xFF, 0xFF, 0x0F]).map(|(key, _)| key.tag),
+        Ok(Tag::MAX),
+        "the key F8 FF FF FF 0F holds the largest field number"
+    );
 }
 
 #[test]
 fn a_key_is_the_field_number_shifted_left_three_plus_the_wire_type() {
-    assert_eq!(key_bytes(1, WireType::Varint), [0x08], "field 1, VARINT: 1 << 3 | 0");
-    assert_eq!(key_bytes(2, WireType::Len), [0x12], "field 2, LEN: 2 << 3 | 2");
-    assert_eq!(key_bytes(15, WireType::I32), [0x7D], "field 15 is the last one-byte key");
+    assert_eq!(
+        key_bytes(1, WireType::Varint),
+        [0x08],
+        "field 1, VARINT: 1 << 3 | 0"
+    );
+    assert_eq!(
+        key_bytes(2, WireType::Len),
+        [0x12],
+        "field 2, LEN: 2 << 3 | 2"
+    );
+    assert_eq!(
+        key_bytes(15, WireType::I32),
+        [0x7D],
+        "field 15 is the last one-byte key"
+    );
     assert_eq!(
         key_bytes(16, WireType::Len),
         [0x82, 0x01],
@@ -163,5 +184,9 @@ fn a_truncated_key_is_a_varint_error() {
         Err(WireError::VarintTruncated),
         "82 alone is the first byte of a two-byte key"
     );
-    assert_eq!(decode_key(&[]), Err(WireError::VarintTruncated), "no key at all");
+    assert_eq!(
+        decode_key(&[]),
+        Err(WireError::VarintTruncated),
+        "no key at all"
+    );
 }

@@ -9,10 +9,18 @@ use protowire::{
 fn fixed_values_are_little_endian() {
     let mut out = Vec::new();
     encode_fixed32(0x0102_0304, &mut out);
-    assert_eq!(out, [0x04, 0x03, 0x02, 0x01], "fixed32 writes the low byte first");
+    assert_eq!(
+        out,
+        [0x04, 0x03, 0x02, 0x01],
+        "fixed32 writes the low byte first"
+    );
     out.clear();
     encode_fixed64(1, &mut out);
-    assert_eq!(out, [1, 0, 0, 0, 0, 0, 0, 0], "fixed64 is always eight bytes");
+    assert_eq!(
+        out,
+        [1, 0, 0, 0, 0, 0, 0, 0],
+        "fixed64 is always eight bytes"
+    );
 }
 
 #[test]

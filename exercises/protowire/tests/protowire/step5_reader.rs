@@ -55,7 +55,11 @@ fn the_reader_yields_each_field_with_its_tag_and_value() {
 
 #[test]
 fn an_empty_message_has_no_fields() {
-    assert_eq!(read_all(&[]), Ok(vec![]), "zero bytes is a valid, empty message");
+    assert_eq!(
+        read_all(&[]),
+        Ok(vec![]),
+        "zero bytes is a valid, empty message"
+    );
 }
 
 #[test]
@@ -113,7 +117,10 @@ fn nested_groups_are_skipped_whole() {
 fn an_end_group_without_a_start_is_refused() {
     assert_eq!(
         read_all(&[0x08, 0x01, 0x1C]),
-        Err(DecodeError::new(2, WireError::UnexpectedEndGroup { tag: 3 })),
+        Err(DecodeError::new(
+            2,
+            WireError::UnexpectedEndGroup { tag: 3 }
+        )),
         "an EGROUP key at byte 2 closes nothing"
     );
 }
@@ -122,7 +129,10 @@ fn an_end_group_without_a_start_is_refused() {
 fn a_group_closed_by_another_field_is_refused() {
     assert_eq!(
         read_all(&[0x1B, 0x24]),
-        Err(DecodeError::new(1, WireError::GroupMismatch { start: 3, end: 4 })),
+        Err(DecodeError::new(
+            1,
+            WireError::GroupMismatch { start: 3, end: 4 }
+        )),
         "group 3 cannot be closed by the end of group 4"
     );
 }
@@ -145,10 +155,16 @@ fn the_group_depth_limit_is_prosts() {
         input
     };
     let deepest = nested(MAX_GROUP_DEPTH - 1);
-    assert!(prost_accepts(&deepest), "prost accepts a field inside 99 groups");
+    assert!(
+        prost_accepts(&deepest),
+        "prost accepts a field inside 99 groups"
+    );
     assert!(read_all(&deepest).is_ok(), "so should the reader");
     let too_deep = nested(MAX_GROUP_DEPTH);
-    assert!(!prost_accepts(&too_deep), "prost refuses a field inside 100 groups");
+    assert!(
+        !prost_accepts(&too_deep),
+        "prost refuses a field inside 100 groups"
+    );
     assert_eq!(
         read_all(&too_deep),
         Err(DecodeError::new(
@@ -223,6 +239,13 @@ fn the_reader_stops_after_an_error() {
 fn a_value_knows_its_wire_type() {
     assert_eq!(Value::Varint(1).wire_type(), WireType::Varint, "VARINT");
     assert_eq!(Value::Len(b"").wire_type(), WireType::Len, "LEN");
-    assert_eq!(Value::Group(b"").wire_type(), WireType::SGroup, "a group starts SGROUP");
-    assert!(read_all(&[0x08, 0x01]).is_ok(), "and the reader reads a varint field");
+    assert_eq!(
+        Value::Group(b"").wire_type(),
+        WireType::SGroup,
+        "a group starts SGROUP"
+    );
+    assert!(
+        read_all(&[0x08, 0x01]).is_ok(),
+        "and the reader reads a varint field"
+    );
 }

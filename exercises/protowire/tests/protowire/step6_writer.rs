@@ -19,7 +19,11 @@ fn an_int32_field_matches_prost_and_a_negative_one_takes_eleven_bytes() {
     let mut writer = Writer::new();
     writer.int32(tag(1), -5);
     let expected = prost(|b| pe::int32::encode(1, &-5, b));
-    assert_eq!(writer.as_bytes(), expected, "int32 -5 should be written as prost does");
+    assert_eq!(
+        writer.as_bytes(),
+        expected,
+        "int32 -5 should be written as prost does"
+    );
     assert_eq!(
         writer.as_bytes().len(),
         11,
@@ -33,7 +37,11 @@ fn sint_fields_match_prost() {
     writer.sint32(tag(2), -1).sint64(tag(3), i64::MIN);
     let mut expected = prost(|b| pe::sint32::encode(2, &-1, b));
     expected.extend(prost(|b| pe::sint64::encode(3, &i64::MIN, b)));
-    assert_eq!(writer.into_bytes(), expected, "zigzag fields should be prost's bytes");
+    assert_eq!(
+        writer.into_bytes(),
+        expected,
+        "zigzag fields should be prost's bytes"
+    );
 }
 
 #[test]
@@ -46,7 +54,11 @@ fn fixed_and_double_fields_match_prost() {
     let mut expected = prost(|b| pe::fixed32::encode(1, &7, b));
     expected.extend(prost(|b| pe::fixed64::encode(2, &u64::MAX, b)));
     expected.extend(prost(|b| pe::double::encode(3, &-0.5, b)));
-    assert_eq!(writer.into_bytes(), expected, "I32 and I64 fields should be prost's");
+    assert_eq!(
+        writer.into_bytes(),
+        expected,
+        "I32 and I64 fields should be prost's"
+    );
 }
 
 #[test]
@@ -59,7 +71,11 @@ fn string_bytes_and_varint_fields_match_prost() {
     let mut expected = prost(|b| pe::uint64::encode(1, &300, b));
     expected.extend(prost(|b| pe::string::encode(2, &"héllo".to_string(), b)));
     expected.extend(prost(|b| pe::bytes::encode(3, &vec![0u8, 1, 2], b)));
-    assert_eq!(writer.into_bytes(), expected, "LEN fields should be prost's");
+    assert_eq!(
+        writer.into_bytes(),
+        expected,
+        "LEN fields should be prost's"
+    );
 }
 
 #[test]
@@ -68,7 +84,11 @@ fn a_packed_field_is_one_key_one_length_and_the_varints() {
     let mut writer = Writer::new();
     writer.packed_varint(tag(7), values.map(|v| v as i64 as u64));
     let expected = prost(|b| pe::int32::encode_packed(7, &values, b));
-    assert_eq!(writer.as_bytes(), expected, "packed int32 should be prost's bytes");
+    assert_eq!(
+        writer.as_bytes(),
+        expected,
+        "packed int32 should be prost's bytes"
+    );
     assert_eq!(
         writer.as_bytes()[..2],
         [0x3A, 13],
@@ -80,7 +100,11 @@ fn a_packed_field_is_one_key_one_length_and_the_varints() {
 fn an_empty_packed_field_writes_nothing() {
     let mut writer = Writer::new();
     writer.packed_varint(tag(7), []);
-    assert_eq!(writer.as_bytes(), [] as [u8; 0], "no values, no key, no length");
+    assert_eq!(
+        writer.as_bytes(),
+        [] as [u8; 0],
+        "no values, no key, no length"
+    );
 }
 
 #[test]
@@ -108,7 +132,8 @@ fn what_the_writer_writes_the_reader_reads() {
     let fields: Vec<Field<'_>> = Reader::new(&bytes)
         .collect::<Result<_, _>>()
         .expect("the writer's output is a valid message");
-    let values: Vec<(u32, Value<'_>)> = fields.iter().map(|f| (f.tag.get(), f.value)).collect();
+    let values: Vec<(u32, Value<'_>)> =
+        fields.iter().map(|f| (f.tag.get(), f.value)).collect();
     assert_eq!(
         values,
         [

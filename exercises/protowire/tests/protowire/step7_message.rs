@@ -129,8 +129,8 @@ fn unpacked_repeated_elements_are_accepted_too() {
 fn the_last_value_of_a_scalar_wins_and_messages_merge() {
     // id = 1, id = 2; customer { id = 5 }, customer { email = "e" }.
     let input = [
-        0x08, 0x01, 0x08, 0x02, 0x82, 0x01, 0x02, 0x08, 0x05, 0x82, 0x01, 0x03, 0x12, 0x01,
-        b'e',
+        0x08, 0x01, 0x08, 0x02, 0x82, 0x01, 0x02, 0x08, 0x05, 0x82, 0x01, 0x03, 0x12,
+        0x01, b'e',
     ];
     let expected = pb::Order::decode(&input[..]).expect("a valid message");
     let ours = Order::decode(&input).expect("a valid message");
@@ -149,7 +149,10 @@ fn the_last_value_of_a_scalar_wins_and_messages_merge() {
 #[test]
 fn a_known_field_with_the_wrong_wire_type_is_refused() {
     // field 3 (note, a string) sent as a VARINT: 18 = 3 << 3 | 0.
-    assert!(pb::Order::decode(&[0x18, 0x01][..]).is_err(), "prost refuses it");
+    assert!(
+        pb::Order::decode(&[0x18, 0x01][..]).is_err(),
+        "prost refuses it"
+    );
     assert_eq!(
         Order::decode(&[0x18, 0x01]),
         Err(DecodeError::new(
@@ -166,7 +169,10 @@ fn a_known_field_with_the_wrong_wire_type_is_refused() {
 
 #[test]
 fn a_note_that_is_not_utf8_is_refused() {
-    assert!(pb::Order::decode(&[0x1A, 0x01, 0xFF][..]).is_err(), "prost refuses it");
+    assert!(
+        pb::Order::decode(&[0x1A, 0x01, 0xFF][..]).is_err(),
+        "prost refuses it"
+    );
     assert_eq!(
         Order::decode(&[0x1A, 0x01, 0xFF]),
         Err(DecodeError::new(0, WireError::InvalidUtf8 { tag: 3 })),
