@@ -138,11 +138,9 @@ fn negative_numbers() {
         protowire::encode_varint(encode_int32(value), &mut int32);
         let mut sint32 = Vec::new();
         protowire::encode_varint(u64::from(encode_zigzag32(value)), &mut sint32);
-        println!(
-            "{value:>11}  {:<37}  {}",
-            format!("{} ({} B)", hex(&int32, 10), int32.len()),
-            format!("{} ({} B)", hex(&sint32, 10), sint32.len()),
-        );
+        let int32 = format!("{} ({} B)", hex(&int32, 10), int32.len());
+        let sint32 = format!("{} ({} B)", hex(&sint32, 10), sint32.len());
+        println!("{value:>11}  {int32:<37}  {sint32}");
     }
 }
 
