@@ -20,7 +20,7 @@ fn the_example_annotates_every_field_and_skips_the_unknown_ones() {
     let out = run_example();
     for expected in [
         "== 1. an order, as prost encodes it (69 bytes)",
-        "     0  08     1      VARINT  FB FF FF FF FF FF FF FF …    id: int32",
+        "     0  08     1      VARINT  FB FF FF FF FF FF FF FF …    id:",
         "    11  10     2      VARINT  D7 04                        balance_delta: sint64",
         "    57  82 01  16     LEN     09 08 2A 12 05 61 40 62 …    customer: message",
         "    60  08     1      VARINT  2A                             id: uint64 42",
