@@ -14,6 +14,12 @@ pub const MAX_VARINT_LEN: usize = 10;
 ///
 /// Always the shortest encoding: the loop stops at the first group below
 /// 0x80, so no encoder following this one ever writes a trailing `80 00`.
+// `#[inline]` lets a caller in another crate inline this function. Without
+// it, a non-generic function is compiled once, in this crate, and every
+// call from the benchmark, the writer's users or the fuzz target is a real
+// call: measured 1.6 times slower than prost, whose functions are generic
+// (`impl BufMut`) and so compiled, and inlined, in the calling crate.
+#[inline]
 pub fn encode_varint(mut value: u64, out: &mut Vec<u8>) {
     // `while value >= 0x80`, not `for _ in 0..10` as prost writes it: a u64
     // shifted right by 7 nine times is at most 1, so the loop cannot run more
@@ -27,6 +33,7 @@ pub fn encode_varint(mut value: u64, out: &mut Vec<u8>) {
 }
 
 /// The number of bytes [`encode_varint`] writes for `value`: 1 to 10.
+#[inline]
 pub fn encoded_len_varint(value: u64) -> usize {
     // Count the significant bits (at least one, so that 0 takes one byte)
     // and round up to groups of 7. prost uses a multiply-and-shift trick from
@@ -49,6 +56,7 @@ pub fn encoded_len_varint(value: u64) -> usize {
 /// bit is still set (including an empty input), and
 /// [`WireError::VarintOverflow`] if the value does not fit in 64 bits: a
 /// tenth byte above 1, or a tenth byte that still says "more follows".
+#[inline]
 pub fn decode_varint(input: &[u8]) -> Result<(u64, usize), WireError> {
     let mut value = 0u64;
     // `.take(MAX_VARINT_LEN)` bounds the loop on hostile input: a megabyte
