@@ -23,6 +23,7 @@ use streaming::pb::ticker_client::TickerClient;
 use streaming::pb::{Tick, Trade};
 use streaming::{Config, Market, TickerService, connect_in_memory};
 use tonic::transport::Channel;
+use tonic::{Status, Streaming};
 
 /// ACME and GLOBEX trade normally; HALT halts after 3 ticks.
 fn market() -> Market {
@@ -67,3 +68,23 @@ fn seqs(ticks: &[Tick]) -> Vec<u64> {
 /// Far longer than any test needs, in paused time: if it passes, something
 /// hangs.
 const HANG: Duration = Duration::from_secs(3600);
+
+/// Reads ticks until the stream fails, and returns them with the error. It
+/// fails the test if the stream ends with OK, or if no error comes within a
+/// minute of (paused) time, however many ticks arrive meanwhile.
+async fn ticks_until_error(ticks: &mut Streaming<Tick>, what: &str) -> (Vec<Tick>, Status) {
+    let mut received = Vec::new();
+    let read = async {
+        loop {
+            match ticks.message().await {
+                Ok(Some(tick)) => received.push(tick),
+                Ok(None) => panic!("the stream ended with OK; {what} should end it with an error"),
+                Err(status) => return status,
+            }
+        }
+    };
+    match tokio::time::timeout(Duration::from_secs(60), read).await {
+        Ok(status) => (received, status),
+        Err(_) => panic!("the stream went on for a minute; {what} should have ended it"),
+    }
+}

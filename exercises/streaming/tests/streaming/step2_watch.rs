@@ -7,7 +7,7 @@ use streaming::{Config, Market, TickerService, connect_in_memory};
 use tokio::time::Instant;
 use tonic::Code;
 
-use crate::{HANG, market, seqs, start, ticking_every};
+use crate::{HANG, market, seqs, start, ticking_every, ticks_until_error};
 
 fn watch(symbol: &str) -> WatchRequest {
     WatchRequest {
@@ -150,14 +150,7 @@ async fn a_halt_reaches_the_client_after_the_ticks_sent_before_it() {
         .await
         .expect("HALT is listed, so the watch starts")
         .into_inner();
-    let mut received = Vec::new();
-    let status = loop {
-        match ticks.message().await {
-            Ok(Some(tick)) => received.push(tick),
-            Ok(None) => panic!("the stream ended with OK; a halt should end it with an error"),
-            Err(status) => break status,
-        }
-    };
+    let (received, status) = ticks_until_error(&mut ticks, "a halt").await;
     assert_eq!(
         seqs(&received),
         [0, 1, 2],

@@ -9,7 +9,7 @@ use tokio_stream::StreamExt;
 use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 
-use crate::{HANG, seqs, start, ticking_every};
+use crate::{HANG, seqs, start, ticking_every, ticks_until_error};
 
 fn with_timeout(value: &'static str) -> MetadataMap {
     let mut metadata = MetadataMap::new();
@@ -123,17 +123,7 @@ async fn a_deadline_ends_a_watch_and_stops_its_producer() {
         .await
         .expect("the response headers come long before the deadline")
         .into_inner();
-    let mut received = Vec::new();
-    let status = loop {
-        let next = tokio::time::timeout(HANG, ticks.message())
-            .await
-            .expect("the deadline should end the stream; tonic alone does not");
-        match next {
-            Ok(Some(tick)) => received.push(tick),
-            Ok(None) => panic!("the stream ended with OK; the deadline should end it"),
-            Err(status) => break status,
-        }
-    };
+    let (received, status) = ticks_until_error(&mut ticks, "the 250ms deadline").await;
     assert_eq!(
         seqs(&received),
         [0, 1, 2],
