@@ -1,7 +1,11 @@
 //! # Day 126: streaming RPCs (solution)
 //!
-//! A ticker service with the three kinds of streaming RPC, each written so
-//! that a slow client, a client that goes away and a deadline are handled:
+//! A unary RPC is one request and one answer; a stream is a conversation,
+//! and a conversation can go wrong in ways a single answer cannot: the
+//! client reads slower than the server writes, the client hangs up half-way,
+//! the server fails after sending half the data, the deadline passes while
+//! messages still flow. This crate is a ticker service with the three kinds
+//! of streaming RPC, each handling those cases:
 //!
 //! - server streaming through a bounded channel, so a slow client slows the
 //!   producer (`replay.rs`);
