@@ -42,6 +42,8 @@ impl TickerService {
         // `interval.tick()`; then send `market.tick(..)`, its error mapped
         // to `Status::unavailable`. Return after sending an error, or when
         // `send` fails.
-        todo!("TickerService::start_watch: a paced producer that notices the client leaving")
+        todo!(
+            "TickerService::start_watch: a paced producer that notices the client leaving"
+        )
     }
 }

@@ -40,7 +40,8 @@ pub fn grpc_timeout(metadata: &MetadataMap) -> Result<Option<Duration>, Status> 
     let Some(value) = metadata.get(GRPC_TIMEOUT) else {
         return Ok(None);
     };
-    let malformed = || Status::invalid_argument(format!("malformed grpc-timeout {value:?}"));
+    let malformed =
+        || Status::invalid_argument(format!("malformed grpc-timeout {value:?}"));
     let text = value.to_str().map_err(|_| malformed())?;
     // `to_str` succeeded, so the text is ASCII and any byte index is a char
     // boundary: `split_at` cannot panic.

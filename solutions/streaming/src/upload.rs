@@ -29,7 +29,9 @@ pub fn validate_trade(market: &Market, index: u64, trade: &Trade) -> Result<(), 
     } else {
         return Ok(());
     };
-    Err(Status::invalid_argument(format!("trade {index}: {problem}")))
+    Err(Status::invalid_argument(format!(
+        "trade {index}: {problem}"
+    )))
 }
 
 impl TickerService {

@@ -72,13 +72,18 @@ const HANG: Duration = Duration::from_secs(3600);
 /// Reads ticks until the stream fails, and returns them with the error. It
 /// fails the test if the stream ends with OK, or if no error comes within a
 /// minute of (paused) time, however many ticks arrive meanwhile.
-async fn ticks_until_error(ticks: &mut Streaming<Tick>, what: &str) -> (Vec<Tick>, Status) {
+async fn ticks_until_error(
+    ticks: &mut Streaming<Tick>,
+    what: &str,
+) -> (Vec<Tick>, Status) {
     let mut received = Vec::new();
     let read = async {
         loop {
             match ticks.message().await {
                 Ok(Some(tick)) => received.push(tick),
-                Ok(None) => panic!("the stream ended with OK; {what} should end it with an error"),
+                Ok(None) => {
+                    panic!("the stream ended with OK; {what} should end it with an error")
+                }
                 Err(status) => return status,
             }
         }

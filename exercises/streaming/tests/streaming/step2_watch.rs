@@ -181,7 +181,11 @@ async fn a_market_with_no_watch_has_no_producer() {
         .watch(watch("ACME"))
         .await
         .expect_err("nothing is listed in an empty market");
-    assert_eq!(status.code(), Code::NotFound, "an unknown symbol is NotFound");
+    assert_eq!(
+        status.code(),
+        Code::NotFound,
+        "an unknown symbol is NotFound"
+    );
     assert_eq!(
         service.producers().live(),
         0,

@@ -51,14 +51,22 @@ async fn an_empty_upload_is_valid() {
 async fn the_first_invalid_trade_is_named_by_its_index() {
     let (mut client, _service) = start(Config::default()).await;
     let cases = [
-        (vec![trade("NOPE", 100, 1)], "trade 0:", "an unlisted symbol"),
+        (
+            vec![trade("NOPE", 100, 1)],
+            "trade 0:",
+            "an unlisted symbol",
+        ),
         (
             vec![trade("ACME", 100, 1), trade("ACME", 0, 1)],
             "trade 1:",
             "a price of zero",
         ),
         (
-            vec![trade("ACME", 100, 1), trade("ACME", 100, 1), trade("ACME", 100, 0)],
+            vec![
+                trade("ACME", 100, 1),
+                trade("ACME", 100, 1),
+                trade("ACME", 100, 0),
+            ],
             "trade 2:",
             "a quantity of zero",
         ),
@@ -91,8 +99,12 @@ async fn the_first_invalid_trade_is_named_by_its_index() {
 async fn an_upload_stops_at_the_first_invalid_trade_without_waiting_for_the_rest() {
     let (mut client, _service) = start(Config::default()).await;
     let (tx, rx) = mpsc::channel(4);
-    tx.send(trade("ACME", 10_000, 1)).await.expect("the stream is open");
-    tx.send(trade("ACME", 10_000, 0)).await.expect("the stream is open");
+    tx.send(trade("ACME", 10_000, 1))
+        .await
+        .expect("the stream is open");
+    tx.send(trade("ACME", 10_000, 0))
+        .await
+        .expect("the stream is open");
     // `tx` stays alive: the client has more to send, as far as the server
     // knows.
     let answer = tokio::time::timeout(HANG, client.upload(ReceiverStream::new(rx)))

@@ -107,7 +107,11 @@ async fn an_empty_request_stream_ends_the_answers_at_once() {
 #[tokio::test(start_paused = true)]
 async fn an_invalid_trade_ends_the_answers_with_its_index() {
     let (mut client, _service) = start(Config::default()).await;
-    let trades = vec![trade("ACME", 10_000, 1), trade("NOPE", 1, 1), trade("ACME", 1, 1)];
+    let trades = vec![
+        trade("ACME", 10_000, 1),
+        trade("NOPE", 1, 1),
+        trade("ACME", 1, 1),
+    ];
     let mut answers = client
         .track(tokio_stream::iter(trades))
         .await

@@ -53,7 +53,17 @@ fn no_grpc_timeout_means_no_deadline() {
 fn a_malformed_grpc_timeout_is_refused() {
     // What tonic's own request.set_timeout writes is always well formed;
     // these come from a buggy client.
-    for value in ["", "m", "10", "10x", "123456789m", "-5m", "+5m", "1.5S", "5 S"] {
+    for value in [
+        "",
+        "m",
+        "10",
+        "10x",
+        "123456789m",
+        "-5m",
+        "+5m",
+        "1.5S",
+        "5 S",
+    ] {
         let status = grpc_timeout(&with_timeout(value))
             .expect_err(&format!("grpc-timeout {value:?} should be refused"));
         assert_eq!(
@@ -79,7 +89,8 @@ fn what_set_timeout_writes_reads_back() {
 async fn with_deadline_passes_items_then_ends_with_deadline_exceeded() {
     let start = Instant::now();
     // Two items at once, then a stream that never yields again.
-    let inner = tokio_stream::iter([Ok::<u32, Status>(1), Ok(2)]).chain(tokio_stream::pending());
+    let inner =
+        tokio_stream::iter([Ok::<u32, Status>(1), Ok(2)]).chain(tokio_stream::pending());
     let mut stream = Box::pin(WithDeadline::new(inner, Duration::from_millis(300)));
     let first = stream.next().await.map(|item| item.ok());
     let second = stream.next().await.map(|item| item.ok());
@@ -88,9 +99,9 @@ async fn with_deadline_passes_items_then_ends_with_deadline_exceeded() {
         (Some(Some(1)), Some(Some(2))),
         "items before the deadline should pass through unchanged"
     );
-    let third = tokio::time::timeout(HANG, stream.next())
-        .await
-        .expect("the deadline should wake the stream even though the inner one is silent");
+    let third = tokio::time::timeout(HANG, stream.next()).await.expect(
+        "the deadline should wake the stream even though the inner one is silent",
+    );
     let status = third
         .expect("the deadline should yield an error before the stream ends")
         .expect_err("the item at the deadline is an error");
