@@ -16,7 +16,8 @@ use crate::service::TickerService;
 /// The HTTP/2 receive window of each stream, on both ends: how many bytes a
 /// peer may send on one stream before the receiver's application reads
 /// them. hyper's defaults (2 MiB for a client, 1 MiB for a server) would let
-/// a producer run some 50,000 ticks ahead of a client that reads nothing.
+/// a producer run over 100,000 ticks (about 17 bytes each on the wire) ahead of a
+/// client that reads nothing.
 pub const STREAM_WINDOW: u32 = 16 * 1024;
 
 /// The HTTP/2 receive window of the whole connection: the protocol's initial
