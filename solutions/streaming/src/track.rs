@@ -39,8 +39,11 @@ impl TickerService {
             for index in 0.. {
                 let next = tokio::select! {
                     biased;
-                    // The client dropped the answers but may still be
-                    // sending: stop reading for nobody.
+                    // The stream was reset (the client cancelled, or the
+                    // connection closed) and tonic dropped the answers:
+                    // stop reading for nobody. (A client that drops only
+                    // its answer stream, keeping its request sender, resets
+                    // nothing: the call stays open.)
                     () = tx.closed() => return,
                     next = trades.message() => next,
                 };

@@ -56,10 +56,10 @@ impl TickerService {
                     biased;
                     // The receiver was dropped: tonic dropped the stream
                     // because the client reset it (dropped its response
-                    // stream, cancelled, or timed out) or the connection
-                    // closed. Rejected: waiting for the next `send` to fail,
-                    // which keeps the task and its guard a whole interval
-                    // longer.
+                    // stream, or cancelled), the connection closed, or the
+                    // deadline (step 5) ended it. Rejected: waiting for the
+                    // next `send` to fail, which keeps the task and its
+                    // guard a whole interval longer.
                     () = tx.closed() => return,
                     _ = interval.tick() => {}
                 }
