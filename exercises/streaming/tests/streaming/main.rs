@@ -69,6 +69,16 @@ fn seqs(ticks: &[Tick]) -> Vec<u64> {
 /// hangs.
 const HANG: Duration = Duration::from_secs(3600);
 
+/// Awaits `future`, but fails the test instead of hanging if it has not
+/// finished after [`HANG`] of (paused) time. `what` names what the test was
+/// waiting for.
+async fn within<F: Future>(future: F, what: &str) -> F::Output {
+    match tokio::time::timeout(HANG, future).await {
+        Ok(output) => output,
+        Err(_) => panic!("waited an hour of paused time for {what}: something hangs"),
+    }
+}
+
 /// Reads ticks until the stream fails, and returns them with the error. It
 /// fails the test if the stream ends with OK, or if no error comes within a
 /// minute of (paused) time, however many ticks arrive meanwhile.

@@ -6,7 +6,7 @@ use streaming::pb::ReplayRequest;
 use streaming::{Config, STREAM_WINDOW};
 use tonic::Code;
 
-use crate::{HANG, seqs, start};
+use crate::{HANG, seqs, start, within};
 
 fn replay(symbol: &str, count: u64) -> ReplayRequest {
     ReplayRequest {
@@ -23,10 +23,25 @@ async fn a_replay_sends_the_requested_ticks_in_order_then_ends() {
         .await
         .expect("ACME is listed, so the replay starts")
         .into_inner();
-    let mut received = Vec::new();
-    while let Some(tick) = ticks.message().await.expect("a replay of ACME never fails") {
-        received.push(tick);
-    }
+    let read = async {
+        let mut received = Vec::new();
+        while let Some(tick) =
+            ticks.message().await.expect("a replay of ACME never fails")
+        {
+            received.push(tick);
+            assert!(
+                received.len() <= 5,
+                "a replay of 5 ticks should end after 5, but it sent {:?}",
+                seqs(&received)
+            );
+        }
+        received
+    };
+    let received = within(
+        read,
+        "the end of a replay of 5 ticks (it ends when its last Sender is dropped)",
+    )
+    .await;
     assert_eq!(
         seqs(&received),
         [0, 1, 2, 3, 4],
@@ -52,7 +67,11 @@ async fn a_replay_of_zero_ticks_is_an_empty_stream() {
         .await
         .expect("ACME is listed, so the replay starts")
         .into_inner();
-    let first = ticks.message().await;
+    let first = within(
+        ticks.message(),
+        "the end of a replay of 0 ticks (it ends when its last Sender is dropped)",
+    )
+    .await;
     assert!(
         matches!(first, Ok(None)),
         "a replay of 0 ticks should end at once with OK, got {first:?}"

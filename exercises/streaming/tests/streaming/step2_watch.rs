@@ -7,7 +7,7 @@ use streaming::{Config, Market, TickerService, connect_in_memory};
 use tokio::time::Instant;
 use tonic::Code;
 
-use crate::{HANG, market, seqs, start, ticking_every, ticks_until_error};
+use crate::{HANG, market, seqs, start, ticking_every, ticks_until_error, within};
 
 fn watch(symbol: &str) -> WatchRequest {
     WatchRequest {
@@ -26,8 +26,7 @@ async fn a_watch_sends_one_tick_per_interval() {
         .into_inner();
     let mut arrivals = Vec::new();
     for _ in 0..3 {
-        let tick = ticks
-            .message()
+        let tick = within(ticks.message(), "the next tick of a watch")
             .await
             .expect("a watch of GLOBEX never fails")
             .expect("a watch does not end while the client listens");
@@ -63,8 +62,7 @@ async fn one_producer_runs_while_a_watch_is_open() {
         .await
         .expect("ACME is listed, so the watch starts")
         .into_inner();
-    ticks
-        .message()
+    within(ticks.message(), "the first tick of a watch")
         .await
         .expect("a watch of ACME never fails")
         .expect("the first tick comes at once");
@@ -85,8 +83,7 @@ async fn the_producer_stops_before_its_next_tick_when_the_client_leaves() {
         .await
         .expect("ACME is listed, so the watch starts")
         .into_inner();
-    ticks
-        .message()
+    within(ticks.message(), "the first tick of a watch")
         .await
         .expect("a watch of ACME never fails")
         .expect("the first tick comes at once");
@@ -131,9 +128,19 @@ async fn no_producer_outlives_its_client() {
                 .expect("the first tick comes at once");
         });
     }
-    while let Some(joined) = watchers.join_next().await {
-        joined.expect("a watcher panicked");
-    }
+    // Real time, so a real-time limit: each watcher gets its first tick at
+    // once, and a producer that waits an interval before its first tick
+    // would make this test take a minute.
+    let joined = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(joined) = watchers.join_next().await {
+            joined.expect("a watcher panicked");
+        }
+    })
+    .await;
+    assert!(
+        joined.is_ok(),
+        "16 watchers should each get their first tick at once, not within 30 seconds"
+    );
     // A real-time guard against a hang, not the thing measured: the ticks
     // are a minute apart, so only `tx.closed()` stops the producers in time.
     tokio::time::timeout(Duration::from_secs(30), service.producers().all_stopped())

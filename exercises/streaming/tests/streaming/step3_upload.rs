@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Code;
 
-use crate::{HANG, start, trade};
+use crate::{HANG, start, trade, within};
 
 #[tokio::test(start_paused = true)]
 async fn an_upload_is_summed_up() {
@@ -16,11 +16,13 @@ async fn an_upload_is_summed_up() {
         trade("GLOBEX", 2_490, 30),
         trade("ACME", 10_020, 5),
     ];
-    let summary = client
-        .upload(tokio_stream::iter(trades))
-        .await
-        .expect("three valid trades should be accepted")
-        .into_inner();
+    let summary = within(
+        client.upload(tokio_stream::iter(trades)),
+        "the summary of an upload",
+    )
+    .await
+    .expect("three valid trades should be accepted")
+    .into_inner();
     assert_eq!(
         summary,
         UploadSummary {
@@ -35,11 +37,13 @@ async fn an_upload_is_summed_up() {
 #[tokio::test(start_paused = true)]
 async fn an_empty_upload_is_valid() {
     let (mut client, _service) = start(Config::default()).await;
-    let summary = client
-        .upload(tokio_stream::iter(Vec::<Trade>::new()))
-        .await
-        .expect("an upload of no trades is valid")
-        .into_inner();
+    let summary = within(
+        client.upload(tokio_stream::iter(Vec::<Trade>::new())),
+        "the summary of an empty upload",
+    )
+    .await
+    .expect("an upload of no trades is valid")
+    .into_inner();
     assert_eq!(
         summary,
         UploadSummary::default(),
@@ -77,10 +81,12 @@ async fn the_first_invalid_trade_is_named_by_its_index() {
         ),
     ];
     for (trades, prefix, what) in cases {
-        let status = client
-            .upload(tokio_stream::iter(trades))
-            .await
-            .expect_err(&format!("an upload with {what} should be refused"));
+        let status = within(
+            client.upload(tokio_stream::iter(trades)),
+            "the answer to an invalid upload",
+        )
+        .await
+        .expect_err(&format!("an upload with {what} should be refused"));
         assert_eq!(
             status.code(),
             Code::InvalidArgument,

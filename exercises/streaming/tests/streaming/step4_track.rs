@@ -42,6 +42,10 @@ async fn each_trade_is_answered_with_its_position_in_order() {
     let mut received = Vec::new();
     while let Some(position) = next(&mut answers).await {
         received.push(position);
+        assert!(
+            received.len() <= 3,
+            "3 trades should get 3 answers, then the end of the stream: {received:?}"
+        );
     }
     assert_eq!(
         received,

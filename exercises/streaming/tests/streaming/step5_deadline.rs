@@ -9,7 +9,7 @@ use tokio_stream::StreamExt;
 use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 
-use crate::{HANG, seqs, start, ticking_every, ticks_until_error};
+use crate::{HANG, seqs, start, ticking_every, ticks_until_error, within};
 
 fn with_timeout(value: &'static str) -> MetadataMap {
     let mut metadata = MetadataMap::new();
@@ -92,8 +92,12 @@ async fn with_deadline_passes_items_then_ends_with_deadline_exceeded() {
     let inner =
         tokio_stream::iter([Ok::<u32, Status>(1), Ok(2)]).chain(tokio_stream::pending());
     let mut stream = Box::pin(WithDeadline::new(inner, Duration::from_millis(300)));
-    let first = stream.next().await.map(|item| item.ok());
-    let second = stream.next().await.map(|item| item.ok());
+    let first = within(stream.next(), "the first item")
+        .await
+        .map(|item| item.ok());
+    let second = within(stream.next(), "the second item")
+        .await
+        .map(|item| item.ok());
     assert_eq!(
         (first, second),
         (Some(Some(1)), Some(Some(2))),
@@ -116,8 +120,41 @@ async fn with_deadline_passes_items_then_ends_with_deadline_exceeded() {
         "the error should come exactly at the deadline"
     );
     assert!(
-        stream.next().await.is_none(),
+        within(stream.next(), "the end after the deadline error")
+            .await
+            .is_none(),
         "after the deadline error the stream should end"
+    );
+}
+
+/// The inner stream has every item ready at once, and the clock jumps past
+/// the deadline between two polls. `poll_next` must look at the deadline
+/// before the inner stream: once the time is up, a ready item is too late.
+#[tokio::test(start_paused = true)]
+async fn an_item_still_ready_after_the_deadline_is_too_late() {
+    let inner = tokio_stream::iter([Ok::<u32, Status>(1), Ok(2), Ok(3)]);
+    let mut stream = Box::pin(WithDeadline::new(inner, Duration::from_millis(300)));
+    let first = within(stream.next(), "the first item").await;
+    assert_eq!(
+        first.map(|item| item.ok()),
+        Some(Some(1)),
+        "an item before the deadline should pass through unchanged"
+    );
+    tokio::time::advance(Duration::from_millis(300)).await;
+    let late = within(stream.next(), "the poll after the deadline")
+        .await
+        .expect("the deadline should yield an error before the stream ends");
+    assert_eq!(
+        late.as_ref().map_err(Status::code),
+        Err(Code::DeadlineExceeded),
+        "once the deadline has passed, the next poll should yield DeadlineExceeded, \
+         not item 2 (which was ready too): poll the sleep before the inner stream"
+    );
+    assert!(
+        within(stream.next(), "the end after the deadline error")
+            .await
+            .is_none(),
+        "after the deadline error the stream should end, not hand out the late items"
     );
 }
 
