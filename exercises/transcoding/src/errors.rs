@@ -43,52 +43,32 @@ impl ApiError {
     /// The same error, answered with `http_status` instead of the table's.
     #[must_use]
     pub fn with_http_status(self, http_status: StatusCode) -> Self {
-        Self {
-            http_status: Some(http_status),
-            ..self
-        }
+        todo!("ApiError::with_http_status")
     }
 
     /// The gRPC status.
     pub fn status(&self) -> &Status {
-        &self.status
+        todo!("ApiError::status")
     }
 }
 
 impl From<Status> for ApiError {
     fn from(status: Status) -> Self {
-        Self {
-            status,
-            http_status: None,
-        }
+        // TODO: the status, and no HTTP status override.
+        todo!("ApiError::from: no override")
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let code = self.status.code();
-        // Through the table module only: at merge it becomes Day 118's
-        // `status_codes::to_http`, and nothing here changes.
-        let http_status = self
-            .http_status
-            .unwrap_or_else(|| status_table::to_http(code));
-        let body = ErrorBody {
-            code: code as i32,
-            message: self.status.message().to_owned(),
-            details: Vec::new(),
-        };
-        // `Json` sets `content-type: application/json`; a hand-built
-        // `Response::builder()` would have to remember to.
-        let mut response = (http_status, Json(body)).into_response();
-        if code == Code::Unauthenticated {
-            // RFC 9110: a 401 MUST carry a challenge. grpc-gateway copies
-            // the status message into this header, which is not a valid
-            // challenge; the scheme the backend checks is.
-            response
-                .headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        response
+        // TODO: the HTTP status is the override if set, else
+        // `status_table::to_http(code)` (only through that module: it becomes
+        // Day 118's function at merge). The body is an `ErrorBody` with the code
+        // as its number (`code as i32`), the message and no details; build the
+        // response with `(http_status, Json(body)).into_response()`, which sets the
+        // content type. For `Code::Unauthenticated` insert `WWW-Authenticate:
+        // Bearer` (`http::header::WWW_AUTHENTICATE`, `HeaderValue::from_static`).
+        todo!("ApiError::into_response: table status, JSON body, challenge")
     }
 }
 
@@ -96,7 +76,8 @@ impl IntoResponse for ApiError {
 /// grpc-gateway's `DefaultRoutingErrorHandler`. Without it axum answers an
 /// empty 404 that a JSON client cannot parse.
 pub async fn not_found() -> ApiError {
-    Status::not_found("Not Found").into()
+    // TODO: `Status::not_found("Not Found")` as an ApiError.
+    todo!("not_found: NotFound, \"Not Found\"")
 }
 
 /// The router's answer for a known path with a method it does not route:
@@ -105,6 +86,7 @@ pub async fn not_found() -> ApiError {
 /// server supports the method nowhere, which is false; grpc-gateway's own
 /// docs show the same override. axum still adds the `Allow` header.
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::from(Status::unimplemented("Method Not Allowed"))
-        .with_http_status(StatusCode::METHOD_NOT_ALLOWED)
+    // TODO: `Status::unimplemented("Method Not Allowed")`, answered with
+    // `StatusCode::METHOD_NOT_ALLOWED` instead of the table's 501.
+    todo!("method_not_allowed: Unimplemented, kept at 405")
 }

@@ -15,8 +15,8 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use tonic::Status;
@@ -34,44 +34,21 @@ pub struct Int64(pub i64);
 
 impl Serialize for Int64 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // `collect_str` formats with Display straight into the output: no
-        // intermediate String.
-        serializer.collect_str(&self.0)
+        // TODO: write the number as a string of decimal digits.
+        // `serializer.collect_str(&self.0)` formats it without a String.
+        todo!("Int64::serialize: a JSON string of digits")
     }
 }
 
 impl<'de> Deserialize<'de> for Int64 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // A Visitor, not `#[serde(untagged)] enum { Number(i64), Text(String) }`:
-        // untagged buffers the value and, on failure, can only say "data did
-        // not match any variant"; the visitor names the bad value.
-        struct Int64Visitor;
-
-        impl Visitor<'_> for Int64Visitor {
-            type Value = Int64;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an int64 as a JSON number or a decimal string")
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Int64, E> {
-                Ok(Int64(v))
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Int64, E> {
-                i64::try_from(v)
-                    .map(Int64)
-                    .map_err(|_| E::custom(format!("{v} does not fit an int64")))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Int64, E> {
-                v.parse()
-                    .map(Int64)
-                    .map_err(|_| E::custom(format!("invalid int64 {v:?}")))
-            }
-        }
-
-        deserializer.deserialize_any(Int64Visitor)
+        // TODO: a `Visitor` (a unit struct declared here, with
+        // `type Value = Int64`) and `deserializer.deserialize_any(it)`.
+        // Implement `expecting`, `visit_i64`, `visit_u64` (refuse values
+        // above i64::MAX) and `visit_str` (`str::parse`); report failures
+        // with `E::custom(..)` naming the value. Anything else (floats,
+        // booleans, arrays) is refused by the trait's default methods.
+        todo!("Int64::deserialize: a JSON number or a decimal string")
     }
 }
 
@@ -89,39 +66,16 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
 
 impl Serialize for Base64 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&STANDARD.encode(&self.0))
+        // TODO: `STANDARD.encode(&self.0)`, written as a string.
+        todo!("Base64::serialize: standard base64 with padding")
     }
 }
 
 impl<'de> Deserialize<'de> for Base64 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Base64Visitor;
-
-        impl Visitor<'_> for Base64Visitor {
-            type Value = Base64;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("bytes as a base64 string")
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Base64, E> {
-                // The URL-safe alphabet differs in two characters only.
-                let standard: String = v
-                    .chars()
-                    .map(|c| match c {
-                        '-' => '+',
-                        '_' => '/',
-                        c => c,
-                    })
-                    .collect();
-                LENIENT
-                    .decode(standard)
-                    .map(Base64)
-                    .map_err(|e| E::custom(format!("invalid base64: {e}")))
-            }
-        }
-
-        deserializer.deserialize_str(Base64Visitor)
+        // TODO: a `Visitor` with `visit_str`: map '-' to '+' and '_' to
+        // '/', then decode with `LENIENT`; `deserializer.deserialize_str`.
+        todo!("Base64::deserialize: standard or URL-safe, padded or not")
     }
 }
 
@@ -134,46 +88,19 @@ pub struct PriorityJson(pub i32);
 
 impl Serialize for PriorityJson {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match Priority::try_from(self.0) {
-            Ok(priority) => serializer.serialize_str(priority.as_str_name()),
-            Err(_) => serializer.serialize_i32(self.0),
-        }
+        // TODO: `Priority::try_from(self.0)`: a known value is written as
+        // `as_str_name()`, an unknown one as the number (`serialize_i32`).
+        todo!("PriorityJson::serialize: the name, or the number without one")
     }
 }
 
 impl<'de> Deserialize<'de> for PriorityJson {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PriorityVisitor;
-
-        impl Visitor<'_> for PriorityVisitor {
-            type Value = PriorityJson;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a Priority name such as \"PRIORITY_HIGH\", or its number")
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<PriorityJson, E> {
-                // A name nobody defined is a typo, not a value from the
-                // future: refuse it rather than store 0.
-                Priority::from_str_name(v)
-                    .map(|p| PriorityJson(p as i32))
-                    .ok_or_else(|| E::custom(format!("unknown Priority {v:?}")))
-            }
-
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<PriorityJson, E> {
-                i32::try_from(v)
-                    .map(PriorityJson)
-                    .map_err(|_| E::custom(format!("{v} does not fit an enum")))
-            }
-
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<PriorityJson, E> {
-                i32::try_from(v)
-                    .map(PriorityJson)
-                    .map_err(|_| E::custom(format!("{v} does not fit an enum")))
-            }
-        }
-
-        deserializer.deserialize_any(PriorityVisitor)
+        // TODO: a `Visitor` and `deserialize_any`: `visit_str` looks the
+        // name up with `Priority::from_str_name` (an unknown name is an
+        // error: it is a typo), `visit_i64` and `visit_u64` take any number
+        // that fits an i32.
+        todo!("PriorityJson::deserialize: a name or a number")
     }
 }
 
@@ -243,66 +170,45 @@ pub struct ListNotesJson {
 /// `Some(value)` unless it is the type's default: proto3 does not tell an
 /// unset field from a default one, and the JSON mapping leaves both out.
 fn non_default<T: Default + PartialEq>(value: T) -> Option<T> {
-    (value != T::default()).then_some(value)
+    // TODO: `None` when `value == T::default()`, else `Some(value)`.
+    todo!("non_default: None for the default value")
 }
 
 impl From<Author> for AuthorJson {
     fn from(author: Author) -> Self {
-        Self {
-            display_name: non_default(author.display_name),
-            email: non_default(author.email),
-        }
+        // TODO: each field through `non_default`.
+        todo!("AuthorJson::from: non_default for each field")
     }
 }
 
 impl From<AuthorJson> for Author {
     fn from(json: AuthorJson) -> Self {
-        Self {
-            display_name: json.display_name.unwrap_or_default(),
-            email: json.email.unwrap_or_default(),
-        }
+        // TODO: each field `unwrap_or_default()`.
+        todo!("Author::from: unwrap_or_default for each field")
     }
 }
 
 impl From<Note> for NoteJson {
     fn from(note: Note) -> Self {
-        Self {
-            id: non_default(note.id).map(Int64),
-            title: non_default(note.title),
-            body: non_default(note.body),
-            priority: non_default(note.priority).map(PriorityJson),
-            tags: non_default(note.tags),
-            // A nested message is present or not: an empty `Author {}` is
-            // still written, as `{}`, because the sender set it.
-            author: note.author.map(AuthorJson::from),
-            attachment: non_default(note.attachment).map(Base64),
-            created_at_ms: non_default(note.created_at_ms).map(Int64),
-        }
+        // TODO: every field through `non_default`, then `.map(Int64)`,
+        // `.map(PriorityJson)`, `.map(Base64)` where the JSON form differs. The
+        // nested `author` is an Option already: a set message stays, even empty.
+        todo!("NoteJson::from: non_default, then the newtypes")
     }
 }
 
 impl From<NoteJson> for Note {
     fn from(json: NoteJson) -> Self {
-        Self {
-            id: json.id.unwrap_or_default().0,
-            title: json.title.unwrap_or_default(),
-            body: json.body.unwrap_or_default(),
-            priority: json.priority.unwrap_or_default().0,
-            tags: json.tags.unwrap_or_default(),
-            author: json.author.map(Author::from),
-            attachment: json.attachment.unwrap_or_default().0,
-            created_at_ms: json.created_at_ms.unwrap_or_default().0,
-        }
+        // TODO: every field `unwrap_or_default()` (and `.0` for the newtypes);
+        // `author` maps with `Author::from`.
+        todo!("Note::from: unwrap_or_default, then unwrap the newtypes")
     }
 }
 
 impl From<ListNotesResponse> for ListNotesJson {
     fn from(response: ListNotesResponse) -> Self {
-        let notes: Vec<NoteJson> = response.notes.into_iter().map(NoteJson::from).collect();
-        Self {
-            notes: non_default(notes),
-            next_page_token: non_default(response.next_page_token),
-        }
+        // TODO: convert each note, then `non_default` both fields.
+        todo!("ListNotesJson::from: the notes, and the token unless empty")
     }
 }
 
@@ -315,7 +221,7 @@ impl From<ListNotesResponse> for ListNotesJson {
 ///
 /// `Status::invalid_argument` when the body is not valid JSON for `T`.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Status> {
-    let body = if body.is_empty() { b"{}".as_slice() } else { body };
-    serde_json::from_slice(body)
-        .map_err(|e| Status::invalid_argument(format!("invalid JSON body: {e}")))
+    // TODO: treat an empty body as `{}`, then `serde_json::from_slice`;
+    // turn its error into `Status::invalid_argument` with the error's text.
+    todo!("decode: JSON body to T, errors as InvalidArgument")
 }

@@ -1,4 +1,4 @@
-//! # Day 124: REST transcoding (reference solution)
+//! # Day 124: REST transcoding (exercise)
 //!
 //! A JSON/HTTP front for a gRPC service, the job Go's grpc-gateway does with
 //! generated code, written by hand with axum. Browsers, `curl` and partners
@@ -6,7 +6,7 @@
 //! stays gRPC, with one contract (`proto/notes.proto`). The front is a
 //! *transcoder*: every HTTP request becomes one gRPC call over a real
 //! `tonic` channel, and every gRPC answer, error or deadline becomes an HTTP
-//! response.
+//! response. You build it in four steps:
 //!
 //! - the proto3 JSON mapping of the notes messages: lowerCamelCase names,
 //!   64-bit integers as strings, enums by name, bytes as base64, default
@@ -25,9 +25,18 @@
 //!
 //! # Layout
 //!
-//! One module per step; `lib.rs` only declares them and re-exports, so every
-//! item is used as `transcoding::Item`. The generated protobuf code is in
-//! [`pb`]. The tests are in the exercise's `tests/transcoding/`.
+//! One module per step, in the order the lesson takes them; `lib.rs` only
+//! declares them and re-exports, so every item is used as
+//! `transcoding::Item`. The generated protobuf code is in [`pb`]. The tests
+//! are in `tests/transcoding/`, one file per step.
+//!
+//! Every `todo!()` is yours to replace; the `// TODO` above it says what to
+//! do. `cargo test -p transcoding` tells you which step is next, and
+//! `cargo workbook hint transcoding` gives a hint.
+
+// The stub's fields and arguments are unused until you write the bodies;
+// delete this line when you are done, so the compiler can help again.
+#![allow(dead_code, unused_variables, unused_imports, unused_mut)]
 
 mod backend;
 mod deadline;
@@ -44,7 +53,11 @@ pub mod pb {
 }
 
 pub use backend::{NoteStore, connect_in_memory};
-pub use deadline::{DeadlinePolicy, PolicyError, TimeoutError, parse_grpc_timeout, with_deadline};
+pub use deadline::{
+    DeadlinePolicy, PolicyError, TimeoutError, parse_grpc_timeout, with_deadline,
+};
 pub use errors::{ApiError, ErrorBody, method_not_allowed, not_found};
-pub use json::{AuthorJson, Base64, Int64, ListNotesJson, NoteJson, PriorityJson, decode};
+pub use json::{
+    AuthorJson, Base64, Int64, ListNotesJson, NoteJson, PriorityJson, decode,
+};
 pub use routes::{Gateway, ListParams, SearchParams};

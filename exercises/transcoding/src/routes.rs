@@ -32,7 +32,9 @@ use crate::deadline::{DeadlinePolicy, with_deadline};
 use crate::errors::{self, ApiError};
 use crate::json::{self, ListNotesJson, NoteJson};
 use crate::pb::notes_client::NotesClient;
-use crate::pb::{CreateNoteRequest, GetNoteRequest, ListNotesRequest, SearchNotesRequest};
+use crate::pb::{
+    CreateNoteRequest, GetNoteRequest, ListNotesRequest, SearchNotesRequest,
+};
 
 /// The JSON/HTTP front: a gRPC client and the deadline policy. Cheap to
 /// clone (a tonic `Channel` is a handle), which is what axum's `State`
@@ -76,17 +78,13 @@ impl Gateway {
 
     /// The routes, and the two routing-error handlers of step 3.
     pub fn router(self) -> Router {
-        Router::new()
-            .route("/v1/notes", get(list_notes).post(create_note))
-            // `{id}`: axum 0.8's syntax (0.7 wrote `:id`, and 0.8 panics on
-            // it at start-up so the change cannot go unnoticed).
-            .route("/v1/notes/{id}", get(get_note))
-            // AIP-136's custom-method form, `collection:verb`.
-            .route("/v1/notes:search", get(search_notes))
-            .fallback(errors::not_found)
-            // After the routes: it applies to those already registered.
-            .method_not_allowed_fallback(errors::method_not_allowed)
-            .with_state(self)
+        // TODO: `Router::new()` with `.route(path, get(handler).post(..))` for
+        // "/v1/notes" (GET list_notes, POST create_note), "/v1/notes/{id}" (GET
+        // get_note) and "/v1/notes:search" (GET search_notes); then
+        // `.fallback(errors::not_found)`, `.method_not_allowed_fallback(
+        // errors::method_not_allowed)` (after the routes: it applies to the routes
+        // already registered) and `.with_state(self)`.
+        todo!("Gateway::router: the four routes and two fallbacks")
     }
 
     /// One unary gRPC call for one HTTP request: builds the tonic request,
@@ -102,26 +100,15 @@ impl Gateway {
         F: FnOnce(NotesClient<Channel>, tonic::Request<Req>) -> Fut,
         Fut: Future<Output = Result<Response<Resp>, Status>>,
     {
-        let timeout = self.deadlines.timeout_for(headers)?;
-        let mut request = tonic::Request::new(message);
-        // Only the headers the backend needs, by name. Forwarding every
-        // HTTP header would hand the backend hop-by-hop and proxy headers
-        // (and `grpc-*` names it treats as its own); grpc-gateway forwards
-        // `Authorization` and `Grpc-Metadata-*` by default for this reason.
-        if let Some(value) = headers.get(AUTHORIZATION) {
-            let value = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .ok_or_else(|| Status::invalid_argument("invalid Authorization header"))?;
-            request.metadata_mut().insert("authorization", value);
-        }
-        // Propagated: sent as `grpc-timeout`, so the backend gives up too.
-        request.set_timeout(timeout);
-        // A clone per call: tonic's generated methods take `&mut self`.
-        let client = self.client.clone();
-        let response = with_deadline(timeout, call(client, request)).await?;
-        Ok(response.into_inner())
+        // TODO (step 2): `tonic::Request::new(message)`; if the headers carry
+        // `AUTHORIZATION`, parse its `to_str()` into a metadata value and insert it
+        // as "authorization" (a bad value is `Status::invalid_argument`); call
+        // `call(self.client.clone(), request).await` and return `into_inner()`.
+        // `?` turns a `Status` into an `ApiError`.
+        // TODO (step 4): first `self.deadlines.timeout_for(headers)?`; then
+        // `request.set_timeout(timeout)` (propagate) and run the call inside
+        // `with_deadline(timeout, ..)` (enforce).
+        todo!("Gateway::unary: one HTTP request, one gRPC call")
     }
 }
 
@@ -130,16 +117,11 @@ async fn get_note(
     headers: HeaderMap,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<NoteJson>, ApiError> {
-    // `Result<Path<_>, _>`: the rejection comes to the handler instead of
-    // becoming axum's plain-text 400, so it gets the JSON error shape.
-    let Path(id) =
-        id.map_err(|e| Status::invalid_argument(format!("invalid id: {}", e.body_text())))?;
-    let note = gateway
-        .unary(&headers, GetNoteRequest { id }, |mut client, request| async move {
-            client.get_note(request).await
-        })
-        .await?;
-    Ok(Json(note.into()))
+    // TODO: a rejected id is `Status::invalid_argument` with
+    // `rejection.body_text()`; then `gateway.unary(&headers, GetNoteRequest { id },
+    // |mut client, request| async move { client.get_note(request).await })`
+    // and `Json(note.into())`.
+    todo!("get_note: GET /v1/notes/:id, one GetNote call")
 }
 
 async fn create_note(
@@ -147,21 +129,9 @@ async fn create_note(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<NoteJson>, ApiError> {
-    // `Bytes` and our own `decode`, not axum's `Json` extractor: its
-    // rejections are plain text, 415 without a JSON content type and 422
-    // for a wrong field, where the gateway promises 400 and a JSON body.
-    let note: NoteJson = json::decode(&body)?;
-    let request = CreateNoteRequest {
-        note: Some(note.into()),
-    };
-    // 200, not 201: grpc-gateway answers every OK with 200 (a 201 needs a
-    // forward-response hook), and this front keeps the same contract.
-    let created = gateway
-        .unary(&headers, request, |mut client, request| async move {
-            client.create_note(request).await
-        })
-        .await?;
-    Ok(Json(created.into()))
+    // TODO: `json::decode::<NoteJson>(&body)?`, a `CreateNoteRequest` with the
+    // note converted, `unary` with `client.create_note`, `Json(created.into())`.
+    todo!("create_note: POST /v1/notes")
 }
 
 async fn list_notes(
@@ -169,18 +139,9 @@ async fn list_notes(
     headers: HeaderMap,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ListNotesJson>, ApiError> {
-    let Query(params) = params
-        .map_err(|e| Status::invalid_argument(format!("invalid query: {}", e.body_text())))?;
-    let request = ListNotesRequest {
-        page_size: params.page_size.unwrap_or_default(),
-        page_token: params.page_token.unwrap_or_default(),
-    };
-    let page = gateway
-        .unary(&headers, request, |mut client, request| async move {
-            client.list_notes(request).await
-        })
-        .await?;
-    Ok(Json(page.into()))
+    // TODO: a rejected query is `Status::invalid_argument`; missing parameters
+    // are the defaults (0 and ""); `unary` with `client.list_notes`.
+    todo!("list_notes: GET /v1/notes")
 }
 
 async fn search_notes(
@@ -188,15 +149,6 @@ async fn search_notes(
     headers: HeaderMap,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<ListNotesJson>, ApiError> {
-    let Query(params) = params
-        .map_err(|e| Status::invalid_argument(format!("invalid query: {}", e.body_text())))?;
-    let request = SearchNotesRequest {
-        query: params.query.unwrap_or_default(),
-    };
-    let found = gateway
-        .unary(&headers, request, |mut client, request| async move {
-            client.search_notes(request).await
-        })
-        .await?;
-    Ok(Json(found.into()))
+    // TODO: as list_notes, with `SearchNotesRequest` and `client.search_notes`.
+    todo!("search_notes: GET /v1/notes:search")
 }

@@ -115,7 +115,10 @@ impl NoteStore {
 
 #[tonic::async_trait]
 impl Notes for NoteStore {
-    async fn get_note(&self, request: Request<GetNoteRequest>) -> Result<Response<Note>, Status> {
+    async fn get_note(
+        &self,
+        request: Request<GetNoteRequest>,
+    ) -> Result<Response<Note>, Status> {
         self.admit(&request)?;
         let id = request.into_inner().id;
         if id <= 0 {
@@ -160,7 +163,9 @@ impl Notes for NoteStore {
             page_token,
         } = request.into_inner();
         let page_size = match usize::try_from(page_size) {
-            Err(_) => return Err(Status::invalid_argument("page_size must not be negative")),
+            Err(_) => {
+                return Err(Status::invalid_argument("page_size must not be negative"));
+            }
             Ok(0) => DEFAULT_PAGE_SIZE,
             Ok(n) => n.min(MAX_PAGE_SIZE),
         };
@@ -225,7 +230,9 @@ impl Notes for NoteStore {
 /// # Errors
 ///
 /// The HTTP/2 handshake over the pipe failed (it does not, in practice).
-pub async fn connect_in_memory(store: NoteStore) -> Result<Channel, tonic::transport::Error> {
+pub async fn connect_in_memory(
+    store: NoteStore,
+) -> Result<Channel, tonic::transport::Error> {
     let (client_io, server_io) = tokio::io::duplex(64 * 1024);
     tokio::spawn(
         Server::builder()

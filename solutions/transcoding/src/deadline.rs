@@ -132,8 +132,9 @@ impl DeadlinePolicy {
         let text = value
             .to_str()
             .map_err(|_| Status::invalid_argument("invalid grpc-timeout: not ASCII"))?;
-        let requested = parse_grpc_timeout(text)
-            .map_err(|e| Status::invalid_argument(format!("invalid grpc-timeout {text:?}: {e}")))?;
+        let requested = parse_grpc_timeout(text).map_err(|e| {
+            Status::invalid_argument(format!("invalid grpc-timeout {text:?}: {e}"))
+        })?;
         Ok(requested.min(self.max))
     }
 
@@ -165,7 +166,8 @@ pub async fn with_deadline<T>(
     call: impl Future<Output = Result<T, Status>>,
 ) -> Result<T, Status> {
     let deadline = Instant::now() + timeout;
-    let exceeded = || Status::deadline_exceeded(format!("deadline of {timeout:?} exceeded"));
+    let exceeded =
+        || Status::deadline_exceeded(format!("deadline of {timeout:?} exceeded"));
     match tokio::time::timeout_at(deadline, call).await {
         // Dropping the timed-out call cancels it: tonic resets the HTTP/2
         // stream, and the backend's handler is dropped.

@@ -15,8 +15,8 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use tonic::Status;
@@ -298,7 +298,8 @@ impl From<NoteJson> for Note {
 
 impl From<ListNotesResponse> for ListNotesJson {
     fn from(response: ListNotesResponse) -> Self {
-        let notes: Vec<NoteJson> = response.notes.into_iter().map(NoteJson::from).collect();
+        let notes: Vec<NoteJson> =
+            response.notes.into_iter().map(NoteJson::from).collect();
         Self {
             notes: non_default(notes),
             next_page_token: non_default(response.next_page_token),
@@ -315,7 +316,11 @@ impl From<ListNotesResponse> for ListNotesJson {
 ///
 /// `Status::invalid_argument` when the body is not valid JSON for `T`.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Status> {
-    let body = if body.is_empty() { b"{}".as_slice() } else { body };
+    let body = if body.is_empty() {
+        b"{}".as_slice()
+    } else {
+        body
+    };
     serde_json::from_slice(body)
         .map_err(|e| Status::invalid_argument(format!("invalid JSON body: {e}")))
 }

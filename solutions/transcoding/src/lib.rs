@@ -44,7 +44,11 @@ pub mod pb {
 }
 
 pub use backend::{NoteStore, connect_in_memory};
-pub use deadline::{DeadlinePolicy, PolicyError, TimeoutError, parse_grpc_timeout, with_deadline};
+pub use deadline::{
+    DeadlinePolicy, PolicyError, TimeoutError, parse_grpc_timeout, with_deadline,
+};
 pub use errors::{ApiError, ErrorBody, method_not_allowed, not_found};
-pub use json::{AuthorJson, Base64, Int64, ListNotesJson, NoteJson, PriorityJson, decode};
+pub use json::{
+    AuthorJson, Base64, Int64, ListNotesJson, NoteJson, PriorityJson, decode,
+};
 pub use routes::{Gateway, ListParams, SearchParams};

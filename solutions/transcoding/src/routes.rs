@@ -32,7 +32,9 @@ use crate::deadline::{DeadlinePolicy, with_deadline};
 use crate::errors::{self, ApiError};
 use crate::json::{self, ListNotesJson, NoteJson};
 use crate::pb::notes_client::NotesClient;
-use crate::pb::{CreateNoteRequest, GetNoteRequest, ListNotesRequest, SearchNotesRequest};
+use crate::pb::{
+    CreateNoteRequest, GetNoteRequest, ListNotesRequest, SearchNotesRequest,
+};
 
 /// The JSON/HTTP front: a gRPC client and the deadline policy. Cheap to
 /// clone (a tonic `Channel` is a handle), which is what axum's `State`
@@ -113,7 +115,9 @@ impl Gateway {
                 .to_str()
                 .ok()
                 .and_then(|v| v.parse().ok())
-                .ok_or_else(|| Status::invalid_argument("invalid Authorization header"))?;
+                .ok_or_else(|| {
+                    Status::invalid_argument("invalid Authorization header")
+                })?;
             request.metadata_mut().insert("authorization", value);
         }
         // Propagated: sent as `grpc-timeout`, so the backend gives up too.
@@ -132,12 +136,15 @@ async fn get_note(
 ) -> Result<Json<NoteJson>, ApiError> {
     // `Result<Path<_>, _>`: the rejection comes to the handler instead of
     // becoming axum's plain-text 400, so it gets the JSON error shape.
-    let Path(id) =
-        id.map_err(|e| Status::invalid_argument(format!("invalid id: {}", e.body_text())))?;
+    let Path(id) = id.map_err(|e| {
+        Status::invalid_argument(format!("invalid id: {}", e.body_text()))
+    })?;
     let note = gateway
-        .unary(&headers, GetNoteRequest { id }, |mut client, request| async move {
-            client.get_note(request).await
-        })
+        .unary(
+            &headers,
+            GetNoteRequest { id },
+            |mut client, request| async move { client.get_note(request).await },
+        )
         .await?;
     Ok(Json(note.into()))
 }
@@ -169,8 +176,9 @@ async fn list_notes(
     headers: HeaderMap,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<ListNotesJson>, ApiError> {
-    let Query(params) = params
-        .map_err(|e| Status::invalid_argument(format!("invalid query: {}", e.body_text())))?;
+    let Query(params) = params.map_err(|e| {
+        Status::invalid_argument(format!("invalid query: {}", e.body_text()))
+    })?;
     let request = ListNotesRequest {
         page_size: params.page_size.unwrap_or_default(),
         page_token: params.page_token.unwrap_or_default(),
@@ -188,8 +196,9 @@ async fn search_notes(
     headers: HeaderMap,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Json<ListNotesJson>, ApiError> {
-    let Query(params) = params
-        .map_err(|e| Status::invalid_argument(format!("invalid query: {}", e.body_text())))?;
+    let Query(params) = params.map_err(|e| {
+        Status::invalid_argument(format!("invalid query: {}", e.body_text()))
+    })?;
     let request = SearchNotesRequest {
         query: params.query.unwrap_or_default(),
     };

@@ -35,7 +35,8 @@ fn secs(n: u64) -> Duration {
 /// The gateway's policy in most tests: 10 s for a request that brings no
 /// `grpc-timeout`, 60 s at most for one that does.
 fn policy() -> DeadlinePolicy {
-    DeadlinePolicy::new(secs(10), secs(60)).expect("10 s default, 60 s max is a valid policy")
+    DeadlinePolicy::new(secs(10), secs(60))
+        .expect("10 s default, 60 s max is a valid policy")
 }
 
 /// The HTTP front of `store`, with the usual deadline policy.
@@ -129,7 +130,9 @@ async fn send(router: &Router, request: Request<Body>) -> Reply {
 }
 
 fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).expect("a valid request")
+    Request::get(uri)
+        .body(Body::empty())
+        .expect("a valid request")
 }
 
 fn post(uri: &str, json: &str) -> Request<Body> {
@@ -140,10 +143,13 @@ fn post(uri: &str, json: &str) -> Request<Body> {
 }
 
 /// `request` with one more header.
-fn with_header(mut request: Request<Body>, name: &'static str, value: &str) -> Request<Body> {
-    request.headers_mut().insert(
-        name,
-        value.parse().expect("a valid header value"),
-    );
+fn with_header(
+    mut request: Request<Body>,
+    name: &'static str,
+    value: &str,
+) -> Request<Body> {
+    request
+        .headers_mut()
+        .insert(name, value.parse().expect("a valid header value"));
     request
 }

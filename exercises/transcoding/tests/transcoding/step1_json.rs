@@ -23,7 +23,11 @@ fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json
 
 #[test]
 fn an_int64_is_written_as_a_string() {
-    assert_eq!(to_json(&Int64(-10)), r#""-10""#, "int64 -10 should be the string \"-10\"");
+    assert_eq!(
+        to_json(&Int64(-10)),
+        r#""-10""#,
+        "int64 -10 should be the string \"-10\""
+    );
     assert_eq!(
         to_json(&Int64(9_007_199_254_740_993)),
         r#""9007199254740993""#,
@@ -33,8 +37,16 @@ fn an_int64_is_written_as_a_string() {
 
 #[test]
 fn an_int64_is_read_from_a_string_or_a_number() {
-    assert_eq!(from_json::<Int64>(r#""-10""#).ok(), Some(Int64(-10)), "\"-10\" should read as -10");
-    assert_eq!(from_json::<Int64>("-10").ok(), Some(Int64(-10)), "the number -10 should read too");
+    assert_eq!(
+        from_json::<Int64>(r#""-10""#).ok(),
+        Some(Int64(-10)),
+        "\"-10\" should read as -10"
+    );
+    assert_eq!(
+        from_json::<Int64>("-10").ok(),
+        Some(Int64(-10)),
+        "the number -10 should read too"
+    );
     assert_eq!(
         from_json::<Int64>("9007199254740993").ok(),
         Some(Int64(9_007_199_254_740_993)),
@@ -49,8 +61,18 @@ fn an_int64_is_read_from_a_string_or_a_number() {
 
 #[test]
 fn an_int64_that_is_not_an_integer_is_refused() {
-    for bad in [r#""12abc""#, r#""""#, "1.5", "true", "18446744073709551615", "[1]"] {
-        assert!(from_json::<Int64>(bad).is_err(), "{bad} should not read as an int64");
+    for bad in [
+        r#""12abc""#,
+        r#""""#,
+        "1.5",
+        "true",
+        "18446744073709551615",
+        "[1]",
+    ] {
+        assert!(
+            from_json::<Int64>(bad).is_err(),
+            "{bad} should not read as an int64"
+        );
     }
 }
 
@@ -61,7 +83,11 @@ fn bytes_are_written_as_standard_base64_with_padding() {
         r#""YWJjMTIzIT8kKiYoKSctPUB+""#,
         "the spec's example bytes should encode to its example string"
     );
-    assert_eq!(to_json(&Base64(b"hi".to_vec())), r#""aGk=""#, "padding should be written");
+    assert_eq!(
+        to_json(&Base64(b"hi".to_vec())),
+        r#""aGk=""#,
+        "padding should be written"
+    );
 }
 
 #[test]
@@ -77,10 +103,24 @@ fn bytes_are_read_from_standard_or_url_safe_base64_padded_or_not() {
         expected,
         "URL-safe base64 (- instead of +) should read"
     );
-    assert_eq!(from_json::<Base64>(r#""aGk=""#).ok(), Some(Base64(b"hi".to_vec())), "padded");
-    assert_eq!(from_json::<Base64>(r#""aGk""#).ok(), Some(Base64(b"hi".to_vec())), "unpadded");
-    assert!(from_json::<Base64>(r#""not base64!""#).is_err(), "junk should be refused");
-    assert!(from_json::<Base64>("[104, 105]").is_err(), "an array of numbers is not bytes");
+    assert_eq!(
+        from_json::<Base64>(r#""aGk=""#).ok(),
+        Some(Base64(b"hi".to_vec())),
+        "padded"
+    );
+    assert_eq!(
+        from_json::<Base64>(r#""aGk""#).ok(),
+        Some(Base64(b"hi".to_vec())),
+        "unpadded"
+    );
+    assert!(
+        from_json::<Base64>(r#""not base64!""#).is_err(),
+        "junk should be refused"
+    );
+    assert!(
+        from_json::<Base64>("[104, 105]").is_err(),
+        "an array of numbers is not bytes"
+    );
 }
 
 #[test]
@@ -90,7 +130,11 @@ fn an_enum_is_written_by_name_or_as_a_number_without_one() {
         r#""PRIORITY_HIGH""#,
         "a known value should be written as its name"
     );
-    assert_eq!(to_json(&PriorityJson(7)), "7", "a value with no name should stay a number");
+    assert_eq!(
+        to_json(&PriorityJson(7)),
+        "7",
+        "a value with no name should stay a number"
+    );
 }
 
 #[test]
@@ -100,7 +144,11 @@ fn an_enum_is_read_by_name_or_by_number() {
         Some(PriorityJson(1)),
         "the name should read"
     );
-    assert_eq!(from_json::<PriorityJson>("2").ok(), Some(PriorityJson(2)), "the number should read");
+    assert_eq!(
+        from_json::<PriorityJson>("2").ok(),
+        Some(PriorityJson(2)),
+        "the number should read"
+    );
     assert!(
         from_json::<PriorityJson>(r#""PRIORITY_URGENT""#).is_err(),
         "a name the proto does not define should be refused"
@@ -164,7 +212,11 @@ fn a_note_survives_a_round_trip_through_json() {
     note.id = 42;
     let text = to_json(&NoteJson::from(note.clone()));
     let back: NoteJson = decode(text.as_bytes()).expect("our own output should parse");
-    assert_eq!(pb::Note::from(back), note, "JSON and back should give the same note");
+    assert_eq!(
+        pb::Note::from(back),
+        note,
+        "JSON and back should give the same note"
+    );
 }
 
 #[test]
@@ -183,31 +235,53 @@ fn proto_field_names_are_accepted_as_well() {
 
 #[test]
 fn null_reads_as_the_default_value() {
-    let read: NoteJson = decode(br#"{"title": null, "tags": null, "priority": null, "id": null}"#)
-        .expect("null is allowed for any field");
-    assert_eq!(pb::Note::from(read), pb::Note::default(), "null should mean the default");
+    let read: NoteJson =
+        decode(br#"{"title": null, "tags": null, "priority": null, "id": null}"#)
+            .expect("null is allowed for any field");
+    assert_eq!(
+        pb::Note::from(read),
+        pb::Note::default(),
+        "null should mean the default"
+    );
 }
 
 #[test]
 fn an_unknown_field_is_refused_with_invalid_argument() {
     let status = decode::<NoteJson>(br#"{"titel": "Groceries"}"#)
         .expect_err("a misspelt field should be refused, not dropped");
-    assert_eq!(status.code(), Code::InvalidArgument, "a bad body is InvalidArgument");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "a bad body is InvalidArgument"
+    );
     assert!(
         status.message().contains("titel"),
         "the message should name the unknown field, got {:?}",
         status.message()
     );
     let nested = decode::<NoteJson>(br#"{"author": {"name": "Ada"}}"#);
-    assert!(nested.is_err(), "unknown fields of a nested message should be refused too");
+    assert!(
+        nested.is_err(),
+        "unknown fields of a nested message should be refused too"
+    );
 }
 
 #[test]
 fn malformed_json_is_invalid_argument_and_an_empty_body_is_an_empty_message() {
-    let status = decode::<NoteJson>(b"{\"title\": ").expect_err("truncated JSON should fail");
-    assert_eq!(status.code(), Code::InvalidArgument, "a bad body is InvalidArgument");
-    let status = decode::<NoteJson>(br#"{"id": "seven"}"#).expect_err("a bad int64 should fail");
-    assert_eq!(status.code(), Code::InvalidArgument, "a bad value is InvalidArgument");
+    let status =
+        decode::<NoteJson>(b"{\"title\": ").expect_err("truncated JSON should fail");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "a bad body is InvalidArgument"
+    );
+    let status =
+        decode::<NoteJson>(br#"{"id": "seven"}"#).expect_err("a bad int64 should fail");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "a bad value is InvalidArgument"
+    );
     assert_eq!(
         decode::<NoteJson>(b"").ok(),
         Some(NoteJson::default()),
@@ -230,5 +304,9 @@ fn an_author_converts_both_ways() {
         },
         "an empty email should be None, so it is left out"
     );
-    assert_eq!(pb::Author::from(json), author, "and back, None should be \"\"");
+    assert_eq!(
+        pb::Author::from(json),
+        author,
+        "and back, None should be \"\""
+    );
 }

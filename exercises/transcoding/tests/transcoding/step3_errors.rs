@@ -16,7 +16,12 @@ use crate::{front, get, post, seeded, send, with_header};
 async fn a_missing_note_is_404_with_a_status_body() {
     let router = front(seeded()).await;
     let reply = send(&router, get("/v1/notes/999")).await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND, "NotFound should be 404: {}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::NOT_FOUND,
+        "NotFound should be 404: {}",
+        reply.text
+    );
     assert!(
         reply.content_type().starts_with("application/json"),
         "an error body is JSON too, got {:?}",
@@ -49,17 +54,29 @@ async fn backend_errors_map_through_the_status_table() {
         duplicate.text
     );
     let negative = send(&router, get("/v1/notes?page_size=-1")).await;
-    assert_eq!(negative.status, StatusCode::BAD_REQUEST, "a negative page size is 400");
+    assert_eq!(
+        negative.status,
+        StatusCode::BAD_REQUEST,
+        "a negative page size is 400"
+    );
 }
 
 #[tokio::test]
 async fn a_body_that_does_not_parse_is_400_naming_the_problem() {
     let router = front(seeded()).await;
     let reply = send(&router, post("/v1/notes", r#"{"titel": "Groceries"}"#)).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "a bad body should be 400: {}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::BAD_REQUEST,
+        "a bad body should be 400: {}",
+        reply.text
+    );
     assert_eq!(reply.json["code"], 3, "a bad body is InvalidArgument (3)");
     let message = reply.json["message"].as_str().unwrap_or_default();
-    assert!(message.contains("titel"), "the message should name the field, got {message:?}");
+    assert!(
+        message.contains("titel"),
+        "the message should name the field, got {message:?}"
+    );
 
     let not_json = send(&router, post("/v1/notes", "title=Groceries")).await;
     assert_eq!(
@@ -93,26 +110,45 @@ async fn a_path_or_query_value_of_the_wrong_type_is_400() {
 async fn a_missing_token_is_401_with_a_challenge() {
     let router = front(seeded().requiring_token("s3cret")).await;
     let reply = send(&router, get("/v1/notes/1")).await;
-    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "Unauthenticated should be 401");
+    assert_eq!(
+        reply.status,
+        StatusCode::UNAUTHORIZED,
+        "Unauthenticated should be 401"
+    );
     assert_eq!(
         reply.json,
         json!({"code": 16, "message": "missing bearer token", "details": []}),
         "the body should carry the backend's status"
     );
     assert_eq!(
-        reply.headers.get("www-authenticate").and_then(|v| v.to_str().ok()),
+        reply
+            .headers
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
         Some("Bearer"),
         "a 401 must say which scheme to authenticate with"
     );
-    let wrong = send(&router, with_header(get("/v1/notes/1"), "authorization", "Bearer x")).await;
-    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "a wrong token is 401 as well");
+    let wrong = send(
+        &router,
+        with_header(get("/v1/notes/1"), "authorization", "Bearer x"),
+    )
+    .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNAUTHORIZED,
+        "a wrong token is 401 as well"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_path_is_404_in_the_same_shape() {
     let router = front(seeded()).await;
     let reply = send(&router, get("/v2/notes")).await;
-    assert_eq!(reply.status, StatusCode::NOT_FOUND, "an unknown path should be 404");
+    assert_eq!(
+        reply.status,
+        StatusCode::NOT_FOUND,
+        "an unknown path should be 404"
+    );
     assert_eq!(
         reply.json,
         json!({"code": 5, "message": "Not Found", "details": []}),
@@ -139,8 +175,15 @@ async fn a_wrong_method_is_405_with_allow_and_unimplemented() {
         json!({"code": 12, "message": "Method Not Allowed", "details": []}),
         "the body should say Unimplemented (12), as grpc-gateway's routing handler does"
     );
-    let allow = reply.headers.get("allow").and_then(|v| v.to_str().ok()).unwrap_or("");
-    assert!(allow.contains("GET"), "the Allow header should list GET, got {allow:?}");
+    let allow = reply
+        .headers
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        allow.contains("GET"),
+        "the Allow header should list GET, got {allow:?}"
+    );
 }
 
 #[test]
@@ -157,7 +200,11 @@ fn an_api_error_uses_the_table_unless_told_otherwise() {
     ];
     for (code, http) in cases {
         let response = ApiError::from(Status::new(code, "x")).into_response();
-        assert_eq!(response.status().as_u16(), http, "{code:?} should be HTTP {http}");
+        assert_eq!(
+            response.status().as_u16(),
+            http,
+            "{code:?} should be HTTP {http}"
+        );
     }
     let overridden = ApiError::from(Status::unimplemented("x"))
         .with_http_status(StatusCode::METHOD_NOT_ALLOWED)

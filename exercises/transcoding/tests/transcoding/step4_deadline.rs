@@ -12,8 +12,8 @@ use http::{HeaderMap, StatusCode};
 use serde_json::json;
 use tokio::time::Instant;
 use tonic::{Code, Status};
-use transcoding::{DeadlinePolicy, NoteStore, PolicyError, TimeoutError, parse_grpc_timeout};
 use transcoding::with_deadline;
+use transcoding::{DeadlinePolicy, PolicyError, TimeoutError, parse_grpc_timeout};
 
 use crate::{front, front_with, get, ms, policy, secs, seeded, send, with_header};
 
@@ -30,14 +30,22 @@ fn grpc_timeouts_parse_in_every_unit() {
         ("99999999H", secs(99_999_999 * 3600)),
     ];
     for (text, expected) in cases {
-        assert_eq!(parse_grpc_timeout(text), Ok(expected), "{text:?} should be {expected:?}");
+        assert_eq!(
+            parse_grpc_timeout(text),
+            Ok(expected),
+            "{text:?} should be {expected:?}"
+        );
     }
 }
 
 #[test]
 fn malformed_grpc_timeouts_are_refused() {
     assert_eq!(parse_grpc_timeout(""), Err(TimeoutError::NoDigits), "empty");
-    assert_eq!(parse_grpc_timeout("S"), Err(TimeoutError::NoDigits), "a unit alone");
+    assert_eq!(
+        parse_grpc_timeout("S"),
+        Err(TimeoutError::NoDigits),
+        "a unit alone"
+    );
     assert_eq!(
         parse_grpc_timeout("123456789m"),
         Err(TimeoutError::TooManyDigits),
@@ -59,7 +67,10 @@ fn malformed_grpc_timeouts_are_refused() {
         "a multi-byte last character should be reported, not panic"
     );
     for bad in ["10ms", "1.5S", " 5S", "5 S"] {
-        assert!(parse_grpc_timeout(bad).is_err(), "{bad:?} should be refused");
+        assert!(
+            parse_grpc_timeout(bad).is_err(),
+            "{bad:?} should be refused"
+        );
     }
 }
 
@@ -79,21 +90,43 @@ fn a_policy_needs_a_default_between_zero_and_the_maximum() {
         "the default must not exceed the maximum"
     );
     let ok = DeadlinePolicy::new(secs(60), secs(60)).expect("default == max is fine");
-    assert_eq!((ok.default_timeout(), ok.max_timeout()), (secs(60), secs(60)), "getters");
+    assert_eq!(
+        (ok.default_timeout(), ok.max_timeout()),
+        (secs(60), secs(60)),
+        "getters"
+    );
 }
 
 #[test]
 fn a_request_gets_its_own_timeout_capped_or_the_default() {
     let policy = policy();
     let mut headers = HeaderMap::new();
-    assert_eq!(policy.timeout_for(&headers).ok(), Some(secs(10)), "no header: the default");
+    assert_eq!(
+        policy.timeout_for(&headers).ok(),
+        Some(secs(10)),
+        "no header: the default"
+    );
     headers.insert("grpc-timeout", "100m".parse().expect("a header value"));
-    assert_eq!(policy.timeout_for(&headers).ok(), Some(ms(100)), "100m: 100 ms");
+    assert_eq!(
+        policy.timeout_for(&headers).ok(),
+        Some(ms(100)),
+        "100m: 100 ms"
+    );
     headers.insert("grpc-timeout", "1H".parse().expect("a header value"));
-    assert_eq!(policy.timeout_for(&headers).ok(), Some(secs(60)), "1H: capped at 60 s");
+    assert_eq!(
+        policy.timeout_for(&headers).ok(),
+        Some(secs(60)),
+        "1H: capped at 60 s"
+    );
     headers.insert("grpc-timeout", "soon".parse().expect("a header value"));
-    let status = policy.timeout_for(&headers).expect_err("\"soon\" is no timeout");
-    assert_eq!(status.code(), Code::InvalidArgument, "a bad header is the client's error");
+    let status = policy
+        .timeout_for(&headers)
+        .expect_err("\"soon\" is no timeout");
+    assert_eq!(
+        status.code(),
+        Code::InvalidArgument,
+        "a bad header is the client's error"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -103,23 +136,42 @@ async fn a_call_inside_its_deadline_keeps_its_own_result() {
         tokio::time::sleep(ms(30)).await;
         Ok::<_, Status>("done")
     };
-    assert_eq!(with_deadline(ms(100), quick).await.ok(), Some("done"), "a fast call's value");
-    let refused = with_deadline(ms(100), async { Err::<(), _>(Status::not_found("no")) }).await;
+    assert_eq!(
+        with_deadline(ms(100), quick).await.ok(),
+        Some("done"),
+        "a fast call's value"
+    );
+    let refused =
+        with_deadline(ms(100), async { Err::<(), _>(Status::not_found("no")) }).await;
     assert_eq!(
         refused.map_err(|s| s.code()),
         Err(Code::NotFound),
         "an error before the deadline is the backend's own"
     );
-    assert_eq!(start.elapsed(), ms(30), "nothing should wait for the deadline");
+    assert_eq!(
+        start.elapsed(),
+        ms(30),
+        "nothing should wait for the deadline"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_call_past_its_deadline_is_deadline_exceeded_at_the_deadline() {
     let start = Instant::now();
     let never = future::pending::<Result<(), Status>>();
-    let status = with_deadline(ms(100), never).await.expect_err("a hung call must time out");
-    assert_eq!(status.code(), Code::DeadlineExceeded, "a hung call is DeadlineExceeded");
-    assert_eq!(start.elapsed(), ms(100), "it should give up exactly at the deadline");
+    let status = with_deadline(ms(100), never)
+        .await
+        .expect_err("a hung call must time out");
+    assert_eq!(
+        status.code(),
+        Code::DeadlineExceeded,
+        "a hung call is DeadlineExceeded"
+    );
+    assert_eq!(
+        start.elapsed(),
+        ms(100),
+        "it should give up exactly at the deadline"
+    );
 
     // What a tonic server answers when the propagated deadline fires there
     // first: Cancelled, at the same instant. The caller owns the deadline.
@@ -150,12 +202,24 @@ async fn a_slow_backend_is_504_at_the_requested_deadline() {
         "a backend slower than the deadline should be 504: {}",
         reply.text
     );
-    assert_eq!(reply.json["code"], json!(4), "the body should say DeadlineExceeded (4)");
-    assert_eq!(start.elapsed(), ms(100), "the 504 should come at the deadline, not after");
+    assert_eq!(
+        reply.json["code"],
+        json!(4),
+        "the body should say DeadlineExceeded (4)"
+    );
+    assert_eq!(
+        start.elapsed(),
+        ms(100),
+        "the 504 should come at the deadline, not after"
+    );
 
     // Long after: the backend was told the deadline, so it stopped too.
     tokio::time::sleep(secs(10)).await;
-    assert_eq!(store.searches_finished(), 0, "the backend should not finish a dead search");
+    assert_eq!(
+        store.searches_finished(),
+        0,
+        "the backend should not finish a dead search"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -164,9 +228,21 @@ async fn a_fast_backend_answers_inside_the_deadline() {
     let start = Instant::now();
     let request = with_header(get("/v1/notes:search?query=milk"), "grpc-timeout", "100m");
     let reply = send(&router, request).await;
-    assert_eq!(reply.status, StatusCode::OK, "50 ms inside 100 ms should be 200: {}", reply.text);
-    assert_eq!(reply.json["notes"][0]["title"], "Groceries", "the search result");
-    assert_eq!(start.elapsed(), ms(50), "the answer comes when the backend answers");
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "50 ms inside 100 ms should be 200: {}",
+        reply.text
+    );
+    assert_eq!(
+        reply.json["notes"][0]["title"], "Groceries",
+        "the search result"
+    );
+    assert_eq!(
+        start.elapsed(),
+        ms(50),
+        "the answer comes when the backend answers"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -176,14 +252,26 @@ async fn without_a_header_the_gateway_default_applies_and_a_long_one_is_capped()
 
     let start = Instant::now();
     let reply = send(&router, get("/v1/notes:search?query=milk")).await;
-    assert_eq!(reply.status, StatusCode::GATEWAY_TIMEOUT, "5 s is past the 2 s default");
+    assert_eq!(
+        reply.status,
+        StatusCode::GATEWAY_TIMEOUT,
+        "5 s is past the 2 s default"
+    );
     assert_eq!(start.elapsed(), secs(2), "the default deadline is 2 s");
 
     let start = Instant::now();
     let request = with_header(get("/v1/notes:search?query=milk"), "grpc-timeout", "1H");
     let reply = send(&router, request).await;
-    assert_eq!(reply.status, StatusCode::GATEWAY_TIMEOUT, "5 s is past the 3 s maximum");
-    assert_eq!(start.elapsed(), secs(3), "an hour asked for should be capped at 3 s");
+    assert_eq!(
+        reply.status,
+        StatusCode::GATEWAY_TIMEOUT,
+        "5 s is past the 3 s maximum"
+    );
+    assert_eq!(
+        start.elapsed(),
+        secs(3),
+        "an hour asked for should be capped at 3 s"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -192,7 +280,12 @@ async fn the_deadline_reaches_the_backend_as_grpc_timeout() {
     let router = front(store.clone()).await;
     let request = with_header(get("/v1/notes/1"), "grpc-timeout", "250m");
     let reply = send(&router, request).await;
-    assert_eq!(reply.status, StatusCode::OK, "a fast call should succeed: {}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "a fast call should succeed: {}",
+        reply.text
+    );
     assert_eq!(
         store.last_grpc_timeout().as_deref(),
         Some("250000u"),
@@ -218,5 +311,9 @@ async fn a_malformed_timeout_header_is_400_and_never_reaches_the_backend() {
         "a bad grpc-timeout should be 400 InvalidArgument: {}",
         reply.text
     );
-    assert_eq!(store.last_grpc_timeout(), None, "the backend should not have been called");
+    assert_eq!(
+        store.last_grpc_timeout(),
+        None,
+        "the backend should not have been called"
+    );
 }
