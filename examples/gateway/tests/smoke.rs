@@ -21,7 +21,12 @@ fn the_example_shows_mapping_errors_and_deadlines() {
     let out = run();
     for expected in [
         // Step 1: the JSON mapping.
-        r#"{"id":"1","title":"Groceries","body":"milk, eggs","priority":"PRIORITY_LOW","tags":["home"],"author":{"displayName":"Ada Lovelace","email":"ada@example.com"},"attachment":"aGk=","createdAtMs":"1700000000000"}"#,
+        concat!(
+            r#"{"id":"1","title":"Groceries","body":"milk, eggs","#,
+            r#""priority":"PRIORITY_LOW","tags":["home"],"#,
+            r#""author":{"displayName":"Ada Lovelace","email":"ada@example.com"},"#,
+            r#""attachment":"aGk=","createdAtMs":"1700000000000"}"#,
+        ),
         // Step 2: a create, and a page with its token.
         r#"{"id":"3","title":"Read","priority":"PRIORITY_HIGH","tags":["books"]}"#,
         r#""nextPageToken":"2"}"#,

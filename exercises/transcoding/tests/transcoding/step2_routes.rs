@@ -54,7 +54,9 @@ async fn post_creates_a_note_from_its_json_body() {
     );
     assert_eq!(
         created.json,
-        json!({"id": "4", "title": "Read", "priority": "PRIORITY_HIGH", "tags": ["books"]}),
+        json!({
+            "id": "4", "title": "Read", "priority": "PRIORITY_HIGH", "tags": ["books"]
+        }),
         "the created note should come back with the id the service gave it"
     );
     let fetched = send(&router, get("/v1/notes/4")).await;

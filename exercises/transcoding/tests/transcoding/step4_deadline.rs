@@ -185,7 +185,7 @@ async fn a_call_past_its_deadline_is_deadline_exceeded_at_the_deadline() {
     assert_eq!(
         status.code(),
         Code::DeadlineExceeded,
-        "an error arriving once the deadline has passed is DeadlineExceeded, not Cancelled"
+        "an error arriving after the deadline is DeadlineExceeded, not Cancelled"
     );
 }
 
