@@ -121,7 +121,7 @@ async fn get_note(
     // `rejection.body_text()`; then `gateway.unary(&headers, GetNoteRequest { id },
     // |mut client, request| async move { client.get_note(request).await })`
     // and `Json(note.into())`.
-    todo!("get_note: GET /v1/notes/:id, one GetNote call")
+    todo!("get_note: GET /v1/notes/{{id}}, one GetNote call")
 }
 
 async fn create_note(
