@@ -62,8 +62,8 @@ impl From<Status> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         // TODO: the HTTP status is the override if set, else
-        // `status_table::to_http(code)` (only through that module: it becomes
-        // Day 118's function at merge). The body is an `ErrorBody` with the code
+        // `status_table::to_http(code)` (always through that module, which holds
+        // Day 118's table). The body is an `ErrorBody` with the code
         // as its number (`code as i32`), the message and no details; build the
         // response with `(http_status, Json(body)).into_response()`, which sets the
         // content type. For `Code::Unauthenticated` insert `WWW-Authenticate:

@@ -67,8 +67,8 @@ impl From<Status> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = self.status.code();
-        // Through the table module only: at merge it becomes Day 118's
-        // `status_codes::to_http`, and nothing here changes.
+        // Always through the table module, which holds Day 118's table: the
+        // mapping lives in one place for the whole workbook.
         let http_status = self
             .http_status
             .unwrap_or_else(|| status_table::to_http(code));
