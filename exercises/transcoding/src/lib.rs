@@ -21,7 +21,8 @@
 //!
 //! Given, not steps: the notes service itself and the in-memory transport
 //! that connects a client to it (`backend.rs`), and the gRPC-to-HTTP status
-//! table of Day 118 (`status_table.rs`).
+//! table of Day 118 (`status_table.rs`, which re-exports that lesson's
+//! solution).
 //!
 //! # Layout
 //!
