@@ -1,18 +1,8 @@
 //! Runs the example and checks what it prints: the example is documentation,
 //! and documentation that drifts from the code is worse than none.
 
-use std::process::Command;
-
 fn run_example() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_consume"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "the example failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the example prints UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_consume"))
 }
 
 #[test]

@@ -1,18 +1,8 @@
 //! Runs the example (the paused-clock demo, not the Ctrl-C mode) and checks
 //! the lines that show each lesson, then that a second run prints the same.
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_drain"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_drain"))
 }
 
 #[test]

@@ -4,17 +4,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(out: &Path) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_flamegraph"))
-        .arg(out)
-        .args(["--millis", "300"])
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+    example_smoke::stdout(
+        Command::new(env!("CARGO_BIN_EXE_flamegraph"))
+            .arg(out)
+            .args(["--millis", "300"]),
+    )
 }
 
 #[test]

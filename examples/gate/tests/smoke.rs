@@ -1,18 +1,8 @@
 //! Runs the example and checks the lines that must hold on every run.
 
-use std::process::Command;
-
 #[test]
 fn the_example_shows_the_limit_held_and_a_graceful_close() {
-    let output = Command::new(env!("CARGO_BIN_EXE_gate"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out = String::from_utf8(output.stdout).expect("UTF-8");
+    let out = example_smoke::run(env!("CARGO_BIN_EXE_gate"));
     for expected in [
         "every try was answered: true",
         "most passes held at once was within the limit: true",

@@ -2,18 +2,8 @@
 //! that two runs print the same thing (the clock is paused, the store is
 //! seeded: nothing in the output may vary).
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_gateway"))
-        .output()
-        .expect("the example should start");
-    assert!(
-        output.status.success(),
-        "the example should exit 0; stderr:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the output should be UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_gateway"))
 }
 
 #[test]

@@ -1,18 +1,8 @@
 //! Runs the example, checks the lines that must hold on every run, and
 //! checks that two runs print exactly the same thing.
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_interleavings"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_interleavings"))
 }
 
 #[test]

@@ -1,18 +1,8 @@
 //! Runs the example and checks its key lines, and that two runs print the
 //! same thing (the clock is paused, so every figure is exact).
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_pipeline"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_pipeline"))
 }
 
 #[test]

@@ -2,18 +2,8 @@
 //! documentation, and documentation that drifts from the code is worse
 //! than none.
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_ports"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "the example failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the example prints UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_ports"))
 }
 
 #[test]

@@ -12,16 +12,7 @@ use job_queue::{JobId, Queue, QueueConfig};
 use redis_harness::TestRedis;
 
 fn run(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_redrive"))
-        .args(args)
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "the example failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("the example prints UTF-8")
+    example_smoke::stdout(Command::new(env!("CARGO_BIN_EXE_redrive")).args(args))
 }
 
 #[test]

@@ -1,18 +1,8 @@
 //! Runs the example twice: the key lines must be there, and the paused
 //! clock must make both runs print the same thing.
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_ticker"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_ticker"))
 }
 
 #[test]

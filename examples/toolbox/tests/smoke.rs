@@ -1,18 +1,8 @@
 //! Runs the example twice: it must print the lines that hold on every run,
 //! and the same output both times (thread timing must not leak into it).
 
-use std::process::Command;
-
 fn run() -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_toolbox"))
-        .output()
-        .expect("the example runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
+    example_smoke::run(env!("CARGO_BIN_EXE_toolbox"))
 }
 
 #[test]
